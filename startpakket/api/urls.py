@@ -1,0 +1,11 @@
+"""Version 1 of the API (DESIGN §7.2). Apps add their routes here with ``include``."""
+
+from django.urls import path
+
+from startpakket.api.views import MeView
+
+app_name = "api"
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+]

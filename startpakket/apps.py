@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StartpakketConfig(AppConfig):
+    name = "startpakket"
+    verbose_name = _("Organisations and users")

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from startpakket.demo import DEMO_PASSWORD, load_demo_data
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisations and users (demo mode only). Safe to run again."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO:
+            raise CommandError(
+                "Demo data only goes into a demo instance: run with DEMO=1 (make demo does)."
+            )
+        call_command("install_defaults", verbosity=0)
+        users = load_demo_data()
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo users (password: {DEMO_PASSWORD}):"))
+        for user in users:
+            self.stdout.write(
+                f"  {user.username:<16} {user.role.label:<22} {user.organisation.name}"
+            )
+        self.stdout.write("")

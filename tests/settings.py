@@ -1,0 +1,24 @@
+"""Settings for the test suite: the real settings with a test secret and a fast password hasher."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-0123456789-0123456789")
+os.environ.setdefault("DEBUG", "0")
+
+from startpakket.settings import *  # noqa: F403
+
+# Hashing with the production hasher costs ~0.3 s a login; tests log in hundreds of times.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# No collectstatic before tests: serve the app's own files as they are.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# The test client speaks plain HTTP.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# WhiteNoise would look for collected files; the finders serve them in tests.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,61 @@
+"""Who may open what: every URL x every role (DESIGN §8). Never a 500.
+
+Later features add their URLs to ``ACCESS``. ``test_every_url_is_in_the_access_table`` fails when a
+view is added without saying who may use it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from startpakket.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+ANON, REF, WH, COORD = None, Role.REFERRER, Role.WAREHOUSE, Role.COORDINATOR
+
+# route name, path, expected GET status per role: 302 to the login page for pages, 401 for the API.
+# Routes with arguments use an example path; their per-object rules have tests of their own.
+ACCESS = [
+    ("home", "/", {ANON: 302, REF: 200, WH: 200, COORD: 200}),
+    ("login", "/accounts/login/", {ANON: 200, REF: 302, WH: 302, COORD: 302}),
+    ("api:me", "/api/v1/me/", {ANON: 401, REF: 200, WH: 200, COORD: 200}),
+    ("api-schema", "/api/schema/", {ANON: 200, REF: 200, WH: 200, COORD: 200}),
+    ("api-docs", "/api/docs/", {ANON: 200, REF: 200, WH: 200, COORD: 200}),
+    ("admin:index", "/admin/", {ANON: 302, REF: 302, WH: 302, COORD: 200}),
+    ("admin:startpakket_user_changelist", "/admin/startpakket/user/",
+     {ANON: 302, REF: 302, WH: 302, COORD: 200}),
+    ("admin:startpakket_organisation_changelist", "/admin/startpakket/organisation/",
+     {ANON: 302, REF: 302, WH: 302, COORD: 200}),
+]
+
+# Named routes that are not pages to GET: they only accept POST, and are tested where they are used.
+NOT_GETTABLE = {"logout", "set_language"}
+
+
+@pytest.mark.parametrize("role", [ANON, REF, WH, COORD], ids=["anonymous", *Role.values])
+@pytest.mark.parametrize(("name", "path", "expected"), ACCESS, ids=[row[0] for row in ACCESS])
+def test_access(client, user_for_role, name, path, expected, role):
+    user = user_for_role(role)
+    if user:
+        client.force_login(user)
+    response = client.get(path)
+    assert response.status_code == expected[role], (path, role)
+    if response.status_code == 302 and role is ANON:
+        assert response["Location"].startswith(("/accounts/login/", "/admin/login/"))
+
+
+def _named_routes(resolver, prefix=""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue  # Django's own admin: its permission checks are tested by Django
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from _named_routes(pattern, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield prefix + pattern.name
+
+
+def test_every_url_is_in_the_access_table():
+    covered = {name for name, _, _ in ACCESS} | NOT_GETTABLE
+    missing = sorted(set(_named_routes(get_resolver())) - covered)
+    assert not missing, f"add these routes to ACCESS: {missing}"

@@ -1,0 +1,74 @@
+"""Settings come from the environment; production refuses to start insecurely (DESIGN §7.1)."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    clean_env = {k: v for k, v in os.environ.items()
+                 if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean_env, "DATABASE_URL": "sqlite:///:memory:", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = run_manage("check", DEBUG="0", SECRET_KEY="short")
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
+def test_an_unreadable_boolean_is_refused_clearly():
+    result = run_manage("check", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be one of" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="example.org",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_development_runs_without_a_secret_key():
+    result = run_manage("check", DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite-only settings")
+@pytest.mark.django_db
+def test_sqlite_takes_the_write_lock_at_the_start_and_uses_wal():
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_language_and_time_zone():
+    assert settings.LANGUAGE_CODE == "nl"
+    assert [code for code, _ in settings.LANGUAGES] == ["nl", "en"]
+    assert settings.TIME_ZONE == "Europe/Amsterdam"
+    assert settings.USE_TZ

@@ -1,0 +1,37 @@
+"""Checks on the project as a whole: migrations, translations, fixtures."""
+
+import io
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "locale" / "nl" / "LC_MESSAGES" / "django"
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def test_every_text_has_a_dutch_translation():
+    catalog = polib.pofile(str(CATALOG.with_suffix(".po")))
+    untranslated = [entry.msgid for entry in catalog.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalog.fuzzy_entries()]
+    assert not untranslated, untranslated
+    assert not fuzzy, fuzzy
+
+
+def test_the_compiled_catalog_matches_the_source():
+    source = polib.pofile(str(CATALOG.with_suffix(".po")))
+    compiled = polib.mofile(str(CATALOG.with_suffix(".mo")))
+    as_dict = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in compiled}
+    stale = [
+        entry.msgid for entry in source.translated_entries()
+        if not entry.msgid_plural and as_dict.get((entry.msgctxt, entry.msgid)) != entry.msgstr
+    ]
+    assert not stale, f"run `make messages` to recompile: {stale[:5]}"
