@@ -75,3 +75,9 @@ def test_the_api_docs_need_no_cdn(client):
     page = client.get("/api/docs/").content.decode()
     assert "cdn" not in page.lower()
     assert "/static/drf_spectacular_sidecar/" in page
+
+
+def test_pages_are_dutch_even_for_an_english_browser(referrer_client):
+    page = referrer_client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Welkom" in page
+    assert '<html lang="nl">' in page
