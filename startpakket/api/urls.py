@@ -1,6 +1,6 @@
 """Version 1 of the API (DESIGN §7.2). Apps add their routes here with ``include``."""
 
-from django.urls import path
+from django.urls import include, path
 
 from startpakket.api.views import MeView
 
@@ -8,4 +8,5 @@ app_name = "api"
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("", include("eligibility.api.urls")),
 ]

@@ -19,6 +19,9 @@ ACCESS = [
     ("home", "/", {ANON: 302, REF: 200, WH: 200, COORD: 200}),
     ("login", "/accounts/login/", {ANON: 200, REF: 302, WH: 302, COORD: 302}),
     ("api:me", "/api/v1/me/", {ANON: 401, REF: 200, WH: 200, COORD: 200}),
+    # POST-only: a GET by someone allowed is 405, by someone not allowed 403.
+    ("api:eligibility-check", "/api/v1/eligibility/check/",
+     {ANON: 401, REF: 405, WH: 403, COORD: 405}),
     ("api-schema", "/api/schema/", {ANON: 200, REF: 200, WH: 200, COORD: 200}),
     ("api-docs", "/api/docs/", {ANON: 200, REF: 200, WH: 200, COORD: 200}),
     ("admin:index", "/admin/", {ANON: 302, REF: 302, WH: 302, COORD: 200}),

@@ -1,14 +1,26 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-# Shipped data every installation needs, in load order. Loading is idempotent: rows are matched
-# on natural keys, so running it again after an upgrade brings them up to date.
-SHIPPED_FIXTURES = ["groups"]
+from eligibility.imports import import_shipped_norms
+from eligibility.models import Policy
+
+SHIPPED_NORMS = settings.BASE_DIR / "fixtures" / "bijstandsnormen.csv"
 
 
 class Command(BaseCommand):
-    help = "Load the shipped data every installation needs (role groups and their permissions)."
+    help = (
+        "Load the shipped data every installation needs: the role groups and their permissions, "
+        "the norm tables and the default policy. Safe to run again after an upgrade: groups are "
+        "brought up to date, while norm tables and the policy are only added where missing, so "
+        "a coordinator's own changes stay."
+    )
 
     def handle(self, *args, **options):
-        for fixture in SHIPPED_FIXTURES:
-            call_command("loaddata", fixture, verbosity=options["verbosity"])
+        verbosity = options["verbosity"]
+        call_command("loaddata", "groups", verbosity=verbosity)
+        dates = import_shipped_norms(SHIPPED_NORMS)
+        if verbosity:
+            self.stdout.write(f"Norm tables added: {', '.join(dates) or 'none (all present)'}")
+        if not Policy.objects.exists():
+            call_command("loaddata", "policy", verbosity=verbosity)

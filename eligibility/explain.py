@@ -1,0 +1,79 @@
+"""Readable text, in the user's language, for the message codes of ``eligibility.rules``."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from eligibility import rules
+from eligibility.models import Category
+
+PERSONS = {"applicant": gettext_lazy("applicant"), "partner": gettext_lazy("partner")}
+
+TEXTS = {
+    "category": gettext_lazy("Household: %(category)s."),
+    "single_parent_couple_percentage": gettext_lazy(
+        "For a single parent the norm is %(percent)s%% of the couple norm of € %(couple_norm)s."
+    ),
+    "norm": gettext_lazy(
+        "The monthly social-minimum norm is € %(norm)s, %(holiday)s (norms from %(valid_from)s)."
+    ),
+    "threshold": gettext_lazy(
+        "The limit is %(threshold_percent)s%% of the norm: € %(threshold)s a month."
+    ),
+    "income": gettext_lazy(
+        "Income that counts: € %(counted_income)s a month. Not counted (such as child benefit "
+        "and allowances): € %(excluded_income)s."
+    ),
+    "outcome_eligible": gettext_lazy(
+        "€ %(counted_income)s is at or below the limit of € %(threshold)s (%(percent_of_norm)s%% "
+        "of the norm): the family qualifies for a start-kit."
+    ),
+    "outcome_not_eligible": gettext_lazy(
+        "€ %(counted_income)s is above the limit of € %(threshold)s (%(percent_of_norm)s%% of "
+        "the norm): the family does not qualify."
+    ),
+    "outcome_manual_review": gettext_lazy(
+        "The %(person)s is %(age)s years old; below 18 no norm applies, so a coordinator will "
+        "assess this referral."
+    ),
+    "stale_norms": gettext_lazy(
+        "The norms used are from %(valid_from)s, %(months)s months ago: newer norms may apply. "
+        "Ask a coordinator to add the current norm table."
+    ),
+    "uncertain_norms": gettext_lazy(
+        "The norms from %(valid_from)s are not yet confirmed by an official source; the outcome "
+        "may change when they are."
+    ),
+    "manual_review_age": gettext_lazy(
+        "The %(person)s is under 18: a coordinator must assess this referral."
+    ),
+}
+
+
+def _display(key: str, value):
+    if key == "category":
+        return Category(value).label
+    if key == "person":
+        return PERSONS.get(value, value)
+    if isinstance(value, Decimal):
+        places = 1 if key in {"percent_of_norm"} else 2
+        if key in {"percent", "threshold_percent"}:
+            return formats.number_format(value.normalize(), use_l10n=True)
+        return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+    if isinstance(value, date):
+        return formats.date_format(value, "j F Y")
+    return value
+
+
+def text(message: rules.Message) -> str:
+    params = {key: _display(key, value) for key, value in message.params.items()}
+    if message.code == "norm":
+        params["holiday"] = (
+            _("including holiday allowance")
+            if message.params["includes_holiday_allowance"]
+            else _("excluding holiday allowance")
+        )
+    return str(TEXTS[message.code]) % params

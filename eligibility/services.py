@@ -1,0 +1,61 @@
+"""Running the eligibility check against the norms and policy stored in the database."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.utils import timezone
+
+from eligibility import rules
+from eligibility.models import NormTable, Policy
+
+
+def norm_table_in_force(on: datetime.date) -> rules.NormTable | None:
+    table = (
+        NormTable.objects.filter(valid_from__lte=on)
+        .order_by("-valid_from")
+        .prefetch_related("rows")
+        .first()
+    )
+    if table is None:
+        return None
+    return rules.NormTable(
+        valid_from=table.valid_from,
+        rows={rules.Category(row.category): row.as_rule() for row in table.rows.all()},
+    )
+
+
+def policy_in_force(on: datetime.date) -> rules.Policy:
+    """The policy with the latest ``valid_from`` on or before the date; the design's defaults
+    when none is stored (a fresh installation before ``install_defaults``)."""
+    policy = Policy.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
+    return policy.as_rule() if policy else rules.Policy()
+
+
+def check_eligibility(
+    *,
+    household: rules.Household,
+    incomes: Sequence[rules.Income],
+    reference_date: datetime.date | None = None,
+) -> rules.Decision:
+    """Decide with the norms and policy in force on ``reference_date`` (default: today).
+
+    Raises ``rules.EligibilityError`` for bad input or a date before the first norm table.
+    """
+    reference_date = reference_date or timezone.localdate()
+    table = norm_table_in_force(reference_date)
+    return rules.check(
+        household,
+        incomes,
+        reference_date,
+        policy_in_force(reference_date),
+        [table] if table else [],
+    )
+
+
+def newest_norm_table_age_warning(today: datetime.date | None = None) -> rules.Message | None:
+    """A warning when the newest norm table is older than the stale limit (for coordinators)."""
+    today = today or timezone.localdate()
+    newest = NormTable.objects.order_by("-valid_from").values_list("valid_from", flat=True).first()
+    if newest is None:
+        return None
+    return rules.stale_norms_warning(newest, today)
