@@ -4,6 +4,7 @@ so an exported file, edited in a spreadsheet, imports again.
 """
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -44,8 +45,14 @@ def parse_date(value) -> datetime.date:
         ) from None
 
 
+# A Dutch spreadsheet writes 1.331,43 or 1331,43; anything else must be a plain 1331.43.
+DUTCH_AMOUNT = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+),\d+$")
+
+
 def parse_amount(value, column: str) -> Decimal | None:
-    text = str(value if value is not None else "").strip().replace(",", ".")
+    text = str(value if value is not None else "").strip().replace("€", "").strip()
+    if DUTCH_AMOUNT.match(text):
+        text = text.replace(".", "").replace(",", ".")
     if not text:
         return None
     try:
@@ -63,11 +70,14 @@ def parse_amount(value, column: str) -> Decimal | None:
 class NormRowResource(resources.ModelResource):
     valid_from = fields.Field(attribute="table", column_name="valid_from", widget=NormTableWidget())
     category = fields.Field(attribute="category", column_name="category")
+    # Exported as numbers, not localised text, so a file means the same in every language.
     amount_incl = fields.Field(
-        attribute="amount_incl", column_name=INCL, widget=widgets.DecimalWidget()
+        attribute="amount_incl", column_name=INCL,
+        widget=widgets.DecimalWidget(coerce_to_string=False),
     )
     amount_excl = fields.Field(
-        attribute="amount_excl", column_name=EXCL, widget=widgets.DecimalWidget()
+        attribute="amount_excl", column_name=EXCL,
+        widget=widgets.DecimalWidget(coerce_to_string=False),
     )
     status = fields.Field(attribute="status", column_name="status")
     source = fields.Field(attribute="source", column_name="source")
