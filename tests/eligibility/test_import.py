@@ -12,6 +12,7 @@ from eligibility.models import NormRow, NormTable
 
 pytestmark = pytest.mark.django_db
 
+EXCL_COLUMN = "amount_excl_holiday_allowance"
 HEADER = ("valid_from,category,amount_incl_holiday_allowance,amount_excl_holiday_allowance,"
           "status,source")
 
@@ -84,7 +85,7 @@ def test_amounts_in_dutch_spreadsheet_notation(written, expected):
 
 
 def test_an_ambiguous_amount_is_refused_not_guessed():
-    with pytest.raises(NormImportRefused, match="1,420.50"):
+    with pytest.raises(NormImportRefused, match=r"1,420\.50"):
         import_norms(csv_dataset('2026-07-01,single_21_aow,"1,420.50",,published,x'))
 
 
@@ -139,11 +140,12 @@ def test_a_coordinator_exports_edits_in_a_spreadsheet_and_imports_a_new_table(co
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert len(rows) == 63
     # In the spreadsheet: copy the newest table's rows to a new date with new figures.
-    new_rows = [dict(row, valid_from="2026-07-01", status="published",
-                     amount_incl_holiday_allowance="",
-                     amount_excl_holiday_allowance=f"{Decimal(row['amount_excl_holiday_allowance']) + 10:.2f}",
-                     source="Normenbrief 1 juli 2026")
-                for row in rows if row["valid_from"] == "2026-01-01"]
+    new_rows = [
+        dict(row, valid_from="2026-07-01", status="published", source="Normenbrief 1 juli 2026",
+             amount_incl_holiday_allowance="",
+             amount_excl_holiday_allowance=str(Decimal(row[EXCL_COLUMN]) + 10))
+        for row in rows if row["valid_from"] == "2026-01-01"
+    ]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
     writer.writeheader()
