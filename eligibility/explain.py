@@ -47,6 +47,14 @@ TEXTS = {
         "The norms from %(valid_from)s are not yet confirmed by an official source; the outcome "
         "may change when they are."
     ),
+    "newest_norms_stale": gettext_lazy(
+        "The newest norm table is from %(valid_from)s, %(months)s months ago. Norms change every "
+        "1 January and 1 July: add the current table under Norm tables."
+    ),
+    "no_norm_tables": gettext_lazy(
+        "There are no norm tables: no family can be checked. Run install_defaults or import a "
+        "norm table."
+    ),
     "manual_review_age": gettext_lazy(
         "The %(person)s is under 18: a coordinator must assess this referral."
     ),

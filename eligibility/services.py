@@ -52,10 +52,11 @@ def check_eligibility(
     )
 
 
-def newest_norm_table_age_warning(today: datetime.date | None = None) -> rules.Message | None:
-    """A warning when the newest norm table is older than the stale limit (for coordinators)."""
+def newest_norm_table_warning(today: datetime.date | None = None) -> rules.Message | None:
+    """For coordinators: the newest norm table is older than the stale limit, or missing."""
     today = today or timezone.localdate()
     newest = NormTable.objects.order_by("-valid_from").values_list("valid_from", flat=True).first()
     if newest is None:
-        return None
-    return rules.stale_norms_warning(newest, today)
+        return rules.Message("no_norm_tables", {})
+    stale = rules.stale_norms_warning(newest, today)
+    return rules.Message("newest_norms_stale", stale.params) if stale else None

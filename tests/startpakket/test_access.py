@@ -18,6 +18,7 @@ ANON, REF, WH, COORD = None, Role.REFERRER, Role.WAREHOUSE, Role.COORDINATOR
 ACCESS = [
     ("home", "/", {ANON: 302, REF: 200, WH: 200, COORD: 200}),
     ("login", "/accounts/login/", {ANON: 200, REF: 302, WH: 302, COORD: 302}),
+    ("eligibility:check", "/eligibility/check/", {ANON: 302, REF: 200, WH: 403, COORD: 200}),
     ("api:me", "/api/v1/me/", {ANON: 401, REF: 200, WH: 200, COORD: 200}),
     # POST-only: a GET by someone allowed is 405, by someone not allowed 403.
     ("api:eligibility-check", "/api/v1/eligibility/check/",

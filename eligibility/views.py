@@ -1,0 +1,34 @@
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from eligibility import explain, rules, services
+from eligibility.forms import CheckForm
+
+
+@login_required
+@permission_required("eligibility.check_eligibility", raise_exception=True)
+def check(request):
+    """Try the check by hand; nothing is stored."""
+    form = CheckForm(request.POST or None)
+    decision = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.check_eligibility(
+                household=form.household(), incomes=form.incomes(),
+                reference_date=form.chosen_date(),
+            )
+        except rules.EligibilityError as error:
+            form.add_error(form.field_for(error), error.message)
+    policy = services.policy_in_force(
+        form.cleaned_data.get("reference_date") if form.is_bound and form.is_valid()
+        else timezone.localdate()
+    )
+    return render(request, "eligibility/check.html", {
+        "form": form,
+        "decision": decision,
+        "explanation": [explain.text(m) for m in decision.explanation] if decision else [],
+        "warnings": [explain.text(m) for m in decision.warnings] if decision else [],
+        "counted_fields": form.amount_fields(True, policy.counted_kinds),
+        "excluded_fields": form.amount_fields(False, policy.counted_kinds),
+    })

@@ -1,0 +1,66 @@
+import pytest
+
+from eligibility.models import NormTable
+from startpakket.roles import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/eligibility/check/"
+
+
+def form(**overrides):
+    data = {"reference_date": "2026-03-01", "applicant_age": "30", "children": "1",
+            "income_wages": "1730,86", "income_child_benefit": "300"}
+    data.update(overrides)
+    return data
+
+
+def test_the_nurse_sees_the_outcome_explained_in_dutch(referrer_client):
+    page = referrer_client.post(URL, form()).content.decode()
+    assert "Komt in aanmerking" in page
+    assert "1.730,86" in page
+    assert "nog niet bevestigd" in page  # the 2026 norms are uncertain
+
+
+def test_one_cent_more_does_not_qualify(referrer_client):
+    page = referrer_client.post(URL, form(income_wages="1730.87")).content.decode()
+    assert "Komt niet in aanmerking" in page
+
+
+def test_every_field_has_a_label(referrer_client):
+    page = referrer_client.get(URL).content.decode()
+    for name in ["reference_date", "applicant_age", "has_partner", "partner_age", "children",
+                 "income_wages", "income_rent_allowance"]:
+        assert f'<label for="id_{name}">' in page, name
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (form(applicant_age=""), "applicant_age", "Dit veld is vereist"),
+        (form(has_partner="on"), "partner_age", "leeftijd van de partner"),
+        (form(income_wages="-1"), "income_wages", "minstens 0"),
+        (form(income_wages="veel"), "income_wages", "Voer een getal in"),
+        (form(reference_date="2020-01-01"), "reference_date", "norm"),
+    ],
+)
+def test_bad_input_is_shown_next_to_the_field(referrer_client, data, field, message):
+    response = referrer_client.post(URL, data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors, errors
+    assert message.lower() in " ".join(errors[field]).lower()
+    assert "Komt in aanmerking" not in response.content.decode()
+
+
+def test_coordinators_see_a_banner_when_the_newest_norms_are_stale(client):
+    # The newest shipped table is 2026-01-01; today (2026-11) is more than 7 months later.
+    client.force_login(UserFactory(role=Role.COORDINATOR))
+    assert "De nieuwste normtabel is van" in client.get("/").content.decode()
+    NormTable.objects.create(valid_from="2026-10-01")
+    assert "De nieuwste normtabel is van" not in client.get("/").content.decode()
+
+
+def test_nurses_get_no_norm_banner(referrer_client):
+    assert "De nieuwste normtabel" not in referrer_client.get("/").content.decode()
