@@ -140,3 +140,18 @@ def test_a_check_takes_a_constant_number_of_queries(api, django_assert_max_num_q
     # token+user, groups/permissions, norm table, its rows, policy
     with django_assert_max_num_queries(6):
         api.post(URL, single_parent("1000"), format="json")
+
+
+def test_a_coordinator_changes_the_policy_to_120_percent_in_the_admin(api, coordinator_client):
+    policy = Policy.objects.get()
+    page = coordinator_client.get(f"/admin/eligibility/policy/{policy.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data.update(threshold_percent="120", valid_from="2023-01-01",
+                counted_income_kinds=policy.counted_income_kinds)
+    data = {key: value for key, value in data.items() if value not in (None, False)}
+    response = coordinator_client.post(f"/admin/eligibility/policy/{policy.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    body = api.post(URL, single_parent("1600"), format="json").json()
+    assert (body["outcome"], body["threshold"]) == ("not_eligible", "1597.72")
