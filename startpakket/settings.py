@@ -5,6 +5,7 @@ refuses to start without a real ``SECRET_KEY`` and turns on every transport-secu
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -48,17 +49,23 @@ DEBUG = env_bool("DEBUG", False)
 DEMO = env_bool("DEMO", False)
 
 _DEV_SECRET_KEY = "django-insecure-development-only-never-use-this-key-in-production"  # noqa: S105
+# Production without a strong key must not serve: wsgi.py refuses to start and
+# `check --deploy` reports startpakket.E001. Commands that sign nothing (makemigrations, a
+# linter's hook) still run, with a throwaway key.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+INSECURE_CONFIGURATION = ""
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
+    if DEBUG:
+        SECRET_KEY = _DEV_SECRET_KEY
+    else:
+        INSECURE_CONFIGURATION = (
             "SECRET_KEY is not set. Production (DEBUG off) needs a random secret of at least 50 "
             "characters, e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(50))'. "
             "For development set DEBUG=1."
         )
-    SECRET_KEY = _DEV_SECRET_KEY
+        SECRET_KEY = secrets.token_urlsafe(50)
 elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
-    raise ImproperlyConfigured(
+    INSECURE_CONFIGURATION = (
         "SECRET_KEY is too weak for production: use at least 50 random characters and do not "
         "start it with 'django-insecure'."
     )

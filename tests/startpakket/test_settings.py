@@ -28,13 +28,30 @@ def run_manage(*args, **env):
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check", DEBUG="0")
+    result = run_manage("check", "--deploy", DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_the_production_server_refuses_to_start_without_a_secret_key():
+    clean_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import startpakket.wsgi"],
+        cwd=ROOT, env={**clean_env, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "startpakket.settings",
+                       "DATABASE_URL": "sqlite:///:memory:"},
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_makemigrations_check_runs_without_a_secret_key():
+    result = run_manage("makemigrations", "--check", "--dry-run", DEBUG="0")
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_refuses_a_short_secret_key():
-    result = run_manage("check", DEBUG="0", SECRET_KEY="short")
+    result = run_manage("check", "--deploy", DEBUG="0", SECRET_KEY="short")
     assert result.returncode != 0
     assert "SECRET_KEY is too weak" in result.stderr
 
