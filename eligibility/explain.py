@@ -61,6 +61,31 @@ TEXTS = {
 }
 
 
+# Bad input found by the rules. The rules' own messages are English for developers; users get these.
+ERROR_TEXTS = {
+    "invalid_age": gettext_lazy("Fill in an age in whole years."),
+    "required": gettext_lazy("Fill in the partner's age."),
+    "partner_age_without_partner": gettext_lazy(
+        "A partner's age was given, but the household has no partner."
+    ),
+    "invalid_children": gettext_lazy("Fill in the number of children living at home."),
+    "unknown_kind": gettext_lazy("Unknown kind of income."),
+    "invalid_amount": gettext_lazy("Fill in an amount."),
+    "negative_amount": gettext_lazy("An amount cannot be negative."),
+    "too_many_decimals": gettext_lazy("Use at most 2 decimals."),
+    "no_norm_table": gettext_lazy(
+        "There are no norms for this date; the first norm table starts later."
+    ),
+    "norm_missing": gettext_lazy(
+        "The norm table in force on this date has no norm for this household."
+    ),
+}
+
+
+def error_text(error: rules.EligibilityError) -> str:
+    return str(ERROR_TEXTS.get(error.code, error.message))
+
+
 def _display(key: str, value):
     if key == "category":
         return Category(value).label

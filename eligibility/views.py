@@ -12,18 +12,18 @@ def check(request):
     """Try the check by hand; nothing is stored."""
     form = CheckForm(request.POST or None)
     decision = None
+    reference_date = timezone.localdate()
     if request.method == "POST" and form.is_valid():
+        reference_date = form.chosen_date()
         try:
             decision = services.check_eligibility(
                 household=form.household(), incomes=form.incomes(),
-                reference_date=form.chosen_date(),
+                reference_date=reference_date,
             )
         except rules.EligibilityError as error:
-            form.add_error(form.field_for(error), error.message)
-    policy = services.policy_in_force(
-        form.cleaned_data.get("reference_date") if form.is_bound and form.is_valid()
-        else timezone.localdate()
-    )
+            form.add_error(form.field_for(error), explain.error_text(error))
+    # The income fields are grouped by what counts under the policy of the chosen date.
+    policy = services.policy_in_force(reference_date)
     return render(request, "eligibility/check.html", {
         "form": form,
         "decision": decision,

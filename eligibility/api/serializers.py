@@ -1,3 +1,5 @@
+import datetime
+
 from rest_framework import serializers
 
 from eligibility import explain, rules
@@ -27,7 +29,7 @@ class CheckInputSerializer(serializers.Serializer):
     household = HouseholdSerializer()
     incomes = IncomeSerializer(many=True, allow_empty=True)
 
-    def to_rules(self) -> tuple[rules.Household, list[rules.Income], object]:
+    def to_rules(self) -> tuple[rules.Household, list[rules.Income], datetime.date | None]:
         data = self.validated_data
         household = rules.Household(**data["household"])
         incomes = [rules.Income(kind=i["kind"], amount=i["amount"]) for i in data["incomes"]]

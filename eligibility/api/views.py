@@ -3,7 +3,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from eligibility import rules, services
+from eligibility import explain, rules, services
 from eligibility.api.serializers import CheckInputSerializer, DecisionSerializer
 from startpakket.api.permissions import HasRequiredPermission
 
@@ -25,5 +25,5 @@ class EligibilityCheckView(APIView):
                 household=household, incomes=incomes, reference_date=reference_date
             )
         except rules.EligibilityError as error:
-            raise serializers.ValidationError({error.field: [error.message]}) from None
+            raise serializers.ValidationError({error.field: [explain.error_text(error)]}) from None
         return Response(DecisionSerializer(decision).data)

@@ -120,6 +120,18 @@ def test_bad_input_gets_a_field_level_problem(api, body, field):
     assert field in response.json()["errors"], response.json()
 
 
+def test_rule_errors_are_translated(api):
+    body = {"household": {"applicant_age": 30, "partner_age": 31}, "incomes": [],
+            "reference_date": "2022-12-31"}
+    errors = api.post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="nl").json()["errors"]
+    assert errors == {"household.partner_age": [
+        "Er is een leeftijd van een partner ingevuld, maar het huishouden heeft geen partner."]}
+    del body["household"]["partner_age"]
+    errors = api.post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="nl").json()["errors"]
+    assert errors == {"reference_date": [
+        "Voor deze datum zijn er geen normen; de eerste normtabel begint later."]}
+
+
 def test_a_warehouse_volunteer_may_not_check(token_client):
     api = token_client(UserFactory(role=Role.WAREHOUSE))
     response = api.post(URL, single_parent("1000"), format="json")
