@@ -77,3 +77,11 @@ def token_client():
         return api
 
     return make
+
+
+@pytest.fixture
+def warehouse(warehouse_user):
+    """The warehouse the ``warehouse_user`` volunteers at."""
+    from logistics.models import Warehouse
+
+    return Warehouse.objects.get(pk=warehouse_user.organisation_id)

@@ -1,6 +1,7 @@
 import factory
 from django.contrib.auth.models import Group
 
+from logistics.models import Item, KitComponent, KitType, Warehouse
 from startpakket.models import Organisation, User
 from startpakket.roles import ORGANISATION_KIND_FOR_ROLE, OrganisationKind, Role
 
@@ -55,3 +56,52 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 ROLE_FOR_ORGANISATION_KIND = {kind: role for role, kind in ORGANISATION_KIND_FOR_ROLE.items()}
+
+
+class WarehouseFactory(OrganisationFactory):
+    class Meta:
+        model = Warehouse
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"magazijn-{n}")
+    name = factory.Sequence(lambda n: f"Magazijn {n}")
+    kind = OrganisationKind.WAREHOUSE
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Item
+        django_get_or_create = ["sku"]
+
+    sku = factory.Sequence(lambda n: f"ITEM-{n}")
+    name = factory.Sequence(lambda n: f"Artikel {n}")
+    low_stock_level = 0
+
+
+class KitTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KitType
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"kit-{n}")
+    name = factory.Sequence(lambda n: f"Pakket {n}")
+
+
+class KitComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KitComponent
+
+    kit_type = factory.SubFactory(KitTypeFactory)
+    item = factory.SubFactory(ItemFactory)
+    quantity = 1
+    per_baby = False
+
+
+def kit_with(components, **kwargs) -> KitType:
+    """``kit_with([(item, 3), (other, 1, True)])``: a kit type with those lines; ``True``
+    marks a line per baby."""
+    kit_type = KitTypeFactory(**kwargs)
+    for item, quantity, *per_baby in components:
+        KitComponentFactory(kit_type=kit_type, item=item, quantity=quantity,
+                            per_baby=bool(per_baby and per_baby[0]))
+    return kit_type

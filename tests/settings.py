@@ -22,3 +22,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # WhiteNoise would look for collected files; the finders serve them in tests.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# SQLite: a file, not the default in-memory database, so that the concurrency tests' threads
+# each open a connection of their own to the same database, as the web server's workers do.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-startpakket.sqlite3")}  # noqa: F405

@@ -1,0 +1,331 @@
+"""Items, kit types, warehouses and the stock ledger (DESIGN §5).
+
+Stock is an append-only ledger of ``StockMovement`` rows. ``StockLevel`` stores the running result
+per item × warehouse so pages need not sum a million rows; only ``logistics.stock`` changes it, in
+the same transaction as the movement, and ``verify_stock`` recomputes it from the ledger.
+A reservation is not a movement: goods stay on the shelf until packed. ``Reservation`` rows record
+what was set aside for which kit, so that ``reserved`` can be recomputed too and packing consumes
+exactly what approval reserved, even if the kit's contents change in between.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from startpakket.models import Organisation, OrganisationQuerySet
+from startpakket.roles import OrganisationKind
+
+sku_validator = RegexValidator(
+    r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$",
+    _("Use capital letters, digits and single hyphens, e.g. ROMPER-50-56."),
+)
+kit_code_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    _("Use lowercase letters, digits and single hyphens, e.g. start-50-68."),
+)
+
+
+class Unit(models.TextChoices):
+    PIECE = "piece", _("piece")
+    PAIR = "pair", _("pair")
+    PACK = "pack", _("pack")
+    SET = "set", _("set")
+
+
+class ItemQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def get_by_natural_key(self, sku):
+        return self.get(sku=sku)
+
+
+class Item(models.Model):
+    """Something a warehouse keeps on the shelf and packs into kits."""
+
+    sku = models.CharField(
+        _("SKU"), max_length=40, unique=True, validators=[sku_validator],
+        help_text=_("Short and stable article code; used in the API, imports and pick lists."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
+    low_stock_level = models.PositiveIntegerField(
+        _("low-stock level"), default=0,
+        help_text=_("Shown as low when fewer than this many are available in a warehouse."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.sku})"
+
+    def natural_key(self):
+        return (self.sku,)
+
+
+class KitTypeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class KitType(models.Model):
+    """A kind of start-kit, e.g. the first kit for sizes 50/56 to 62/68."""
+
+    code = models.CharField(
+        _("code"), max_length=50, unique=True, validators=[kit_code_validator],
+        help_text=_("Short and stable; used in the API and in exports."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    items = models.ManyToManyField(Item, through="KitComponent", related_name="kit_types")
+
+    objects = KitTypeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kit type")
+        verbose_name_plural = _("kit types")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class KitComponentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, kit_type_code, sku):
+        return self.get(kit_type__code=kit_type_code, item__sku=sku)
+
+
+class KitComponent(models.Model):
+    """One line of a kit's contents. ``per_baby`` lines are multiplied for twins."""
+
+    kit_type = models.ForeignKey(
+        KitType, verbose_name=_("kit type"), on_delete=models.CASCADE, related_name="components"
+    )
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="components"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    per_baby = models.BooleanField(
+        _("per baby"), default=False,
+        help_text=_("Clothing and diapers: twins get this line twice over."),
+    )
+
+    objects = KitComponentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kit component")
+        verbose_name_plural = _("kit components")
+        ordering = ["kit_type", "item__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kit_type", "item"], name="kitcomponent_unique_item"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1),
+                                   name="kitcomponent_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.item}"
+
+    def natural_key(self):
+        return (self.kit_type.code, self.item.sku)
+
+    natural_key.dependencies = ["logistics.kittype", "logistics.item"]
+
+
+class WarehouseManager(models.Manager.from_queryset(OrganisationQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=OrganisationKind.WAREHOUSE)
+
+
+class Warehouse(Organisation):
+    """An organisation of kind warehouse; named by its organisation code in the API."""
+
+    objects = WarehouseManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+
+
+class StockLevel(models.Model):
+    """What a warehouse holds of an item: the sum of the ledger (``on_hand``) and of the active
+    reservations (``reserved``). Changed only by ``logistics.stock``."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="levels")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="levels")
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reserved = models.IntegerField(_("reserved"), default=0)
+
+    class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "warehouse"], name="stocklevel_unique"),
+            models.CheckConstraint(condition=models.Q(on_hand__gte=0),
+                                   name="stocklevel_on_hand_not_negative"),
+            models.CheckConstraint(condition=models.Q(reserved__gte=0),
+                                   name="stocklevel_reserved_not_negative"),
+            models.CheckConstraint(condition=models.Q(reserved__lte=models.F("on_hand")),
+                                   name="stocklevel_reserved_within_on_hand"),
+        ]
+
+    def __str__(self):
+        return f"{self.item} @ {self.warehouse}: {self.on_hand}"
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+    @property
+    def is_low(self) -> bool:
+        return self.available < self.item.low_stock_level
+
+
+class MovementKind(models.TextChoices):
+    RECEIPT = "receipt", _("receipt")
+    ADJUSTMENT = "adjustment", _("adjustment")
+    COUNT_CORRECTION = "count_correction", _("count correction")
+    TRANSFER_OUT = "transfer_out", _("transfer out")
+    TRANSFER_IN = "transfer_in", _("transfer in")
+    ISSUE = "issue", _("issue")
+    RETURN = "return", _("return")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """The ledger is never rewritten: corrections are new rows."""
+
+    def update(self, **kwargs):
+        raise TypeError("stock movements are append-only")
+
+    def delete(self):
+        raise TypeError("stock movements are append-only")
+
+
+class StockMovement(models.Model):
+    """One line of the stock ledger: ``quantity`` is signed (+ in, − out). Never changed."""
+
+    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT,
+                             related_name="movements")
+    warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"),
+                                  on_delete=models.PROTECT, related_name="movements")
+    quantity = models.IntegerField(_("quantity"))
+    kind = models.CharField(_("kind"), max_length=20, choices=MovementKind.choices)
+    # The lines written by one action (a receipt, a count, both sides of a transfer) share a
+    # batch. A form's one-time token becomes the batch, so a second submit of the same form
+    # breaks the unique constraint below and books nothing.
+    batch = models.UUIDField(_("batch"), default=uuid.uuid4, editable=False)
+    reservation = models.ForeignKey(
+        "Reservation", verbose_name=_("reservation"), on_delete=models.PROTECT,
+        related_name="movements", null=True, blank=True,
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("receive_stock", _("Can receive stock")),
+            ("count_stock", _("Can enter a stock count")),
+            ("adjust_stock", _("Can adjust stock")),
+            ("transfer_stock", _("Can transfer stock between warehouses")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "item", "warehouse", "kind"],
+                                    name="stockmovement_once_per_batch"),
+            models.CheckConstraint(condition=~models.Q(quantity=0),
+                                   name="stockmovement_quantity_not_zero"),
+            models.CheckConstraint(condition=models.Q(kind__in=MovementKind.values),
+                                   name="stockmovement_kind_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["item", "warehouse", "created_at"],
+                         name="stockmovement_ledger_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.quantity:+d} {self.item.sku}"
+
+    def save(self, *args, **kwargs):
+        # An integrity guard, not business logic: an edited ledger row would silently make
+        # the stored levels disagree with history.
+        if not self._state.adding:
+            raise TypeError("stock movements are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("stock movements are append-only")
+
+
+class ReservationState(models.TextChoices):
+    ACTIVE = "active", _("active")
+    RELEASED = "released", _("released")
+    CONSUMED = "consumed", _("consumed")
+
+
+class Reservation(models.Model):
+    """Goods set aside at a warehouse for one or more kits of one kit type."""
+
+    warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"),
+                                  on_delete=models.PROTECT, related_name="reservations")
+    kit_type = models.ForeignKey(KitType, verbose_name=_("kit type"), on_delete=models.PROTECT,
+                                 related_name="reservations")
+    kits = models.PositiveIntegerField(_("kits"), default=1)
+    babies = models.PositiveIntegerField(_("babies"), default=1)
+    state = models.CharField(_("state"), max_length=10, choices=ReservationState.choices,
+                             default=ReservationState.ACTIVE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(state__in=ReservationState.values),
+                                   name="reservation_state_valid"),
+            models.CheckConstraint(condition=models.Q(kits__gte=1, babies__gte=1),
+                                   name="reservation_counts_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.kits} × {self.kit_type} @ {self.warehouse} ({self.get_state_display()})"
+
+
+class ReservationLine(models.Model):
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reservation", "item"],
+                                    name="reservationline_unique_item"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1),
+                                   name="reservationline_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × item {self.item_id}"

@@ -1,0 +1,357 @@
+"""Every change to stock goes through these functions (DESIGN §5).
+
+Each runs in one transaction: it writes the ledger rows and changes the stored levels with
+conditional ``F()`` updates, so two people booking at once can never take the same goods twice.
+A decrease is one ``UPDATE … WHERE on_hand >= reserved + n``: the database checks and changes in one
+step under the row lock, so nothing is read before the lock is held. Items are always touched in
+the order of their id, so two transactions never wait on each other in a circle.
+Anything short makes the whole action fail; the error names each short item.
+"""
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from logistics.models import (
+    Item,
+    KitType,
+    MovementKind,
+    Reservation,
+    ReservationLine,
+    ReservationState,
+    StockLevel,
+    StockMovement,
+    Warehouse,
+)
+from startpakket.errors import ConflictError, DomainError
+
+
+@dataclass(frozen=True)
+class Shortage:
+    item: Item
+    needed: int
+    available: int
+
+    def as_dict(self) -> dict:
+        return {"item": self.item.sku, "needed": self.needed, "available": self.available}
+
+
+class InsufficientStock(ConflictError):
+    code = "insufficient_stock"
+
+    def __init__(self, shortages: list[Shortage]):
+        self.shortages = shortages
+        names = ", ".join(
+            _("%(item)s (needed %(needed)d, available %(available)d)")
+            % {"item": s.item.name, "needed": s.needed, "available": s.available}
+            for s in shortages
+        )
+        super().__init__(
+            _("Not enough stock: %(items)s.") % {"items": names},
+            short=[s.as_dict() for s in shortages],
+        )
+
+
+class AlreadyBooked(ConflictError):
+    """The same form or request was submitted twice; the first one was booked."""
+
+    code = "already_booked"
+
+    def __init__(self):
+        super().__init__(_("This was already booked; it has not been booked a second time."))
+
+
+class CountBelowReserved(ConflictError):
+    code = "count_below_reserved"
+
+    def __init__(self, items: list[tuple[Item, int, int]]):
+        self.items = items
+        names = ", ".join(
+            _("%(item)s (counted %(counted)d, reserved %(reserved)d)")
+            % {"item": item.name, "counted": counted, "reserved": reserved}
+            for item, counted, reserved in items
+        )
+        super().__init__(
+            _("Fewer counted than reserved for approved kits: %(items)s. Count again, or ask a "
+              "coordinator to look at the reservations.") % {"items": names},
+            short=[{"item": item.sku, "counted": counted, "reserved": reserved}
+                   for item, counted, reserved in items],
+        )
+
+
+class ReservationClosed(ConflictError):
+    code = "reservation_closed"
+
+    def __init__(self, reservation):
+        super().__init__(
+            _("This reservation is already %(state)s.")
+            % {"state": reservation.get_state_display()}
+        )
+
+
+Lines = Mapping[Item, int] | Iterable[tuple[Item, int]]
+
+
+def _merged(lines: Lines, *, allow_zero: bool = False) -> dict[Item, int]:
+    """Sum the lines per item, in the order of the item's id."""
+    pairs = lines.items() if isinstance(lines, Mapping) else lines
+    totals: dict[Item, int] = {}
+    for item, quantity in pairs:
+        if not isinstance(quantity, int) or quantity < 0 or (quantity == 0 and not allow_zero):
+            raise DomainError(_("Quantities must be whole numbers above zero."))
+        totals[item] = totals.get(item, 0) + quantity
+    if not totals:
+        raise DomainError(_("Enter at least one item."))
+    return dict(sorted(totals.items(), key=lambda pair: pair[0].pk))
+
+
+def _ensure_levels(warehouse: Warehouse, items: Iterable[Item]) -> None:
+    StockLevel.objects.bulk_create(
+        [StockLevel(item=item, warehouse=warehouse) for item in items], ignore_conflicts=True
+    )
+
+
+def _write_movements(movements: list[StockMovement]) -> list[StockMovement]:
+    batches = {movement.batch for movement in movements}
+    if StockMovement.objects.filter(batch__in=batches).exists():
+        raise AlreadyBooked
+    try:
+        with transaction.atomic():
+            return StockMovement.objects.bulk_create(movements)
+    except IntegrityError:
+        # The same batch was committed meanwhile by a concurrent double submit.
+        raise AlreadyBooked from None
+
+
+def _levels(warehouse, items) -> dict[int, StockLevel]:
+    return {
+        level.item_id: level
+        for level in StockLevel.objects.filter(warehouse=warehouse, item__in=list(items))
+    }
+
+
+def _shortages(warehouse, needed: dict[Item, int]) -> list[Shortage]:
+    levels = _levels(warehouse, needed)
+    return [
+        Shortage(item, quantity, levels[item.pk].available if item.pk in levels else 0)
+        for item, quantity in needed.items()
+    ]
+
+
+def _take(warehouse, lines: dict[Item, int]) -> None:
+    """Lower ``on_hand`` for every line, never below what is reserved; all or nothing."""
+    short = {}
+    for item, quantity in lines.items():
+        taken = StockLevel.objects.filter(
+            item=item, warehouse=warehouse, on_hand__gte=F("reserved") + quantity
+        ).update(on_hand=F("on_hand") - quantity)
+        if not taken:
+            short[item] = quantity
+    if short:
+        raise InsufficientStock(_shortages(warehouse, short))
+
+
+def _add(warehouse, lines: dict[Item, int]) -> None:
+    _ensure_levels(warehouse, lines)
+    for item, quantity in lines.items():
+        StockLevel.objects.filter(item=item, warehouse=warehouse).update(
+            on_hand=F("on_hand") + quantity
+        )
+
+
+@transaction.atomic
+def receive(*, warehouse: Warehouse, lines: Lines, user, note: str = "",
+            batch: uuid.UUID | None = None) -> list[StockMovement]:
+    """Book a delivery of goods (bought or donated). ``batch`` is the form's one-time token:
+    a second call with the same one raises ``AlreadyBooked`` and changes nothing."""
+    lines = _merged(lines)
+    batch = batch or uuid.uuid4()
+    movements = _write_movements([
+        StockMovement(item=item, warehouse=warehouse, quantity=quantity,
+                      kind=MovementKind.RECEIPT, batch=batch, note=note, created_by=user)
+        for item, quantity in lines.items()
+    ])
+    _add(warehouse, lines)
+    return movements
+
+
+@transaction.atomic
+def adjust(*, warehouse: Warehouse, item: Item, quantity: int, reason: str,
+           user) -> StockMovement:
+    """Correct one item by a signed amount, e.g. damaged goods (−) or a found box (+)."""
+    if not reason.strip():
+        raise DomainError(_("Give a reason for the adjustment."))
+    if not isinstance(quantity, int) or quantity == 0:
+        raise DomainError(_("The adjustment must be a whole number other than zero."))
+    (movement,) = _write_movements([
+        StockMovement(item=item, warehouse=warehouse, quantity=quantity,
+                      kind=MovementKind.ADJUSTMENT, note=reason.strip(), created_by=user)
+    ])
+    if quantity > 0:
+        _add(warehouse, {item: quantity})
+    else:
+        _take(warehouse, {item: -quantity})
+    return movement
+
+
+@transaction.atomic
+def count(*, warehouse: Warehouse, counted: Lines, user, note: str = "",
+          batch: uuid.UUID | None = None) -> list[StockMovement]:
+    """Record what was found on the shelf; the difference with the books becomes a count
+    correction. Items that were not counted are left alone."""
+    counted = _merged(counted, allow_zero=True)
+    batch = batch or uuid.uuid4()
+    _ensure_levels(warehouse, counted)
+    # A count sets a level to a figure, so it must read the level it corrects under the lock.
+    levels = {
+        level.item_id: level
+        for level in StockLevel.objects.select_for_update()
+        .filter(warehouse=warehouse, item__in=list(counted)).order_by("item_id")
+    }
+    below = [
+        (item, quantity, levels[item.pk].reserved)
+        for item, quantity in counted.items()
+        if quantity < levels[item.pk].reserved
+    ]
+    if below:
+        raise CountBelowReserved(below)
+    changes = {
+        item: quantity - levels[item.pk].on_hand
+        for item, quantity in counted.items()
+        if quantity != levels[item.pk].on_hand
+    }
+    movements = _write_movements([
+        StockMovement(item=item, warehouse=warehouse, quantity=difference,
+                      kind=MovementKind.COUNT_CORRECTION, batch=batch, note=note,
+                      created_by=user)
+        for item, difference in changes.items()
+    ]) if changes else []
+    for item in changes:
+        StockLevel.objects.filter(pk=levels[item.pk].pk).update(on_hand=counted[item])
+    return movements
+
+
+@transaction.atomic
+def transfer(*, source: Warehouse, destination: Warehouse, lines: Lines, user,
+             note: str = "") -> list[StockMovement]:
+    """Move goods from one warehouse to another: an out line there, an in line here."""
+    if source.pk == destination.pk:
+        raise DomainError(_("Choose two different warehouses."))
+    lines = _merged(lines)
+    batch = uuid.uuid4()
+    movements = _write_movements([
+        StockMovement(item=item, warehouse=warehouse, quantity=sign * quantity, kind=kind,
+                      batch=batch, note=note, created_by=user)
+        for item, quantity in lines.items()
+        for warehouse, sign, kind in (
+            (source, -1, MovementKind.TRANSFER_OUT),
+            (destination, 1, MovementKind.TRANSFER_IN),
+        )
+    ])
+    _take(source, lines)
+    _add(destination, lines)
+    return movements
+
+
+def kit_requirements(kit_type: KitType, *, kits: int = 1, babies: int = 1) -> dict[Item, int]:
+    """What ``kits`` kits of this type hold; ``per_baby`` lines count once per baby."""
+    if kits < 1 or babies < 1:
+        raise DomainError(_("The number of kits and of babies must be at least one."))
+    return _merged(
+        (component.item, component.quantity * kits * (babies if component.per_baby else 1))
+        for component in kit_type.components.select_related("item")
+    )
+
+
+@transaction.atomic
+def reserve(*, kit_type: KitType, warehouse: Warehouse, user, kits: int = 1,
+            babies: int = 1) -> Reservation:
+    """Set aside the components of ``kits`` kits; all or nothing."""
+    needed = kit_requirements(kit_type, kits=kits, babies=babies)
+    short = {}
+    for item, quantity in needed.items():
+        reserved = StockLevel.objects.filter(
+            item=item, warehouse=warehouse, on_hand__gte=F("reserved") + quantity
+        ).update(reserved=F("reserved") + quantity)
+        if not reserved:
+            short[item] = quantity
+    if short:
+        raise InsufficientStock(_shortages(warehouse, short))
+    reservation = Reservation.objects.create(
+        warehouse=warehouse, kit_type=kit_type, kits=kits, babies=babies, created_by=user
+    )
+    ReservationLine.objects.bulk_create(
+        ReservationLine(reservation=reservation, item=item, quantity=quantity)
+        for item, quantity in needed.items()
+    )
+    return reservation
+
+
+def _close(reservation: Reservation, state: ReservationState) -> dict[Item, int]:
+    closed = Reservation.objects.filter(
+        pk=reservation.pk, state=ReservationState.ACTIVE
+    ).update(state=state, closed_at=timezone.now())
+    if not closed:
+        reservation.refresh_from_db(fields=["state"])
+        raise ReservationClosed(reservation)
+    reservation.refresh_from_db(fields=["state", "closed_at"])
+    return _merged(
+        (line.item, line.quantity) for line in reservation.lines.select_related("item")
+    )
+
+
+class StockDrift(RuntimeError):
+    """A stored level disagrees with the reservation it must hold: a bug or a hand edit, never
+    the user's doing, so it is a server error. ``verify_stock`` finds and repairs it."""
+
+
+@transaction.atomic
+def release(*, reservation: Reservation, user) -> None:
+    """Put reserved goods back at everyone's disposal (a referral cancelled before packing)."""
+    lines = _close(reservation, ReservationState.RELEASED)
+    for item, quantity in lines.items():
+        released = StockLevel.objects.filter(
+            item=item, warehouse=reservation.warehouse_id, reserved__gte=quantity
+        ).update(reserved=F("reserved") - quantity)
+        if not released:
+            raise StockDrift(f"reserved of {item.sku} is below its reservation")
+
+
+@transaction.atomic
+def consume(*, reservation: Reservation, user, note: str = "") -> list[StockMovement]:
+    """The kit is packed: the reserved goods leave the stock as issue movements."""
+    lines = _close(reservation, ReservationState.CONSUMED)
+    movements = _write_movements([
+        StockMovement(item=item, warehouse_id=reservation.warehouse_id, quantity=-quantity,
+                      kind=MovementKind.ISSUE, reservation=reservation, note=note,
+                      created_by=user)
+        for item, quantity in lines.items()
+    ])
+    for item, quantity in lines.items():
+        issued = StockLevel.objects.filter(
+            item=item, warehouse=reservation.warehouse_id,
+            reserved__gte=quantity, on_hand__gte=quantity,
+        ).update(on_hand=F("on_hand") - quantity, reserved=F("reserved") - quantity)
+        if not issued:
+            raise StockDrift(f"level of {item.sku} is below its reservation")
+    return movements
+
+
+@transaction.atomic
+def return_to_stock(*, warehouse: Warehouse, lines: Lines, user, note: str,
+                    reservation: Reservation | None = None) -> list[StockMovement]:
+    """Goods that were issued come back, e.g. a packed kit that was cancelled."""
+    lines = _merged(lines)
+    movements = _write_movements([
+        StockMovement(item=item, warehouse=warehouse, quantity=quantity,
+                      kind=MovementKind.RETURN, reservation=reservation, note=note,
+                      created_by=user)
+        for item, quantity in lines.items()
+    ])
+    _add(warehouse, lines)
+    return movements

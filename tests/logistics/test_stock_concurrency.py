@@ -1,0 +1,102 @@
+"""Many people booking at once never double-book (DESIGN §5), with real threads and a connection
+each, on whichever database the suite runs on (SQLite and PostgreSQL in ``make test``).
+
+These tests commit for real (``transaction=True``), so they make their own data and need no role
+groups: the services do not check permissions, the views do.
+"""
+
+import threading
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from logistics.models import Reservation, ReservationState, StockLevel, StockMovement
+from logistics.services import ledger, stock
+from tests.factories import ItemFactory, UserFactory, WarehouseFactory, kit_with
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+THREADS = 20
+
+
+def run_at_once(action, times=THREADS):
+    """Start ``times`` threads that call ``action`` together; return what each returned or
+    raised."""
+    barrier = threading.Barrier(times)
+    results = [None] * times
+
+    def worker(index):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = action()
+        except Exception as error:  # collected and asserted on below
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+@pytest.fixture
+def setup():
+    user = UserFactory(groups=[])
+    warehouse = WarehouseFactory()
+    romper, blanket = ItemFactory(), ItemFactory()
+    kit = kit_with([(romper, 2), (blanket, 1)])
+    return user, warehouse, kit, romper, blanket
+
+
+def test_twenty_reservations_against_stock_for_seven_kits(setup):
+    user, warehouse, kit, romper, blanket = setup
+    stock.receive(warehouse=warehouse, lines={romper: 14, blanket: 9}, user=user)
+
+    results = run_at_once(lambda: stock.reserve(kit_type=kit, warehouse=warehouse, user=user))
+
+    reserved = [r for r in results if isinstance(r, Reservation)]
+    refused = [r for r in results if isinstance(r, stock.InsufficientStock)]
+    assert len(reserved) == 7, results
+    assert len(refused) == THREADS - 7, results
+    assert all(error.extra()["short"] == [{"item": romper.sku, "needed": 2, "available": 0}]
+               for error in refused)
+    levels = {lvl.item_id: lvl for lvl in StockLevel.objects.filter(warehouse=warehouse)}
+    assert (levels[romper.pk].on_hand, levels[romper.pk].reserved) == (14, 14)
+    assert (levels[blanket.pk].on_hand, levels[blanket.pk].reserved) == (9, 7)
+    assert Reservation.objects.filter(state=ReservationState.ACTIVE).count() == 7
+    assert ledger.find_drift() == []
+    call_command("verify_stock")  # exits 1 on drift
+
+
+def test_packing_the_same_reservation_twice_at_once_issues_once(setup):
+    user, warehouse, kit, romper, blanket = setup
+    stock.receive(warehouse=warehouse, lines={romper: 4, blanket: 2}, user=user)
+    reservation = stock.reserve(kit_type=kit, warehouse=warehouse, user=user)
+
+    results = run_at_once(lambda: stock.consume(reservation=reservation, user=user), times=5)
+
+    assert sum(isinstance(r, list) for r in results) == 1, results
+    assert sum(isinstance(r, stock.ReservationClosed) for r in results) == 4, results
+    assert StockMovement.objects.filter(reservation=reservation).count() == 2
+    assert StockLevel.objects.get(item=romper, warehouse=warehouse).on_hand == 2
+    assert ledger.find_drift() == []
+
+
+def test_a_receipt_submitted_twice_at_once_books_once(setup):
+    user, warehouse, _, romper, blanket = setup
+    token = uuid.uuid4()
+
+    results = run_at_once(lambda: stock.receive(
+        warehouse=warehouse, lines={romper: 10, blanket: 5}, user=user, batch=token), times=2)
+
+    assert sum(isinstance(r, list) for r in results) == 1, results
+    assert sum(isinstance(r, stock.AlreadyBooked) for r in results) == 1, results
+    assert StockLevel.objects.get(item=romper, warehouse=warehouse).on_hand == 10
+    assert StockMovement.objects.count() == 2
+    assert ledger.find_drift() == []
