@@ -8,15 +8,17 @@ from startpakket.services import create_user
 
 DEMO_PASSWORD = "startpakket-demo"  # noqa: S105 - published in the README, demo mode only
 
+DEMO_WAREHOUSE = "magazijn-demo"
+
 DEMO_ORGANISATIONS = [
     ("stichting-demo", "Stichting Startpakket Demo", OrganisationKind.FOUNDATION),
     ("jgz-demo", "JGZ Demo", OrganisationKind.REFERRER),
-    ("magazijn-demo", "Magazijn Demo", OrganisationKind.WAREHOUSE),
+    (DEMO_WAREHOUSE, "Magazijn Demo", OrganisationKind.WAREHOUSE),
 ]
 
 DEMO_USERS = [
     ("verpleegkundige", Role.REFERRER, "jgz-demo", "Anne", "de Vries"),
-    ("magazijn", Role.WAREHOUSE, "magazijn-demo", "Kees", "Jansen"),
+    ("magazijn", Role.WAREHOUSE, DEMO_WAREHOUSE, "Kees", "Jansen"),
     ("coordinator", Role.COORDINATOR, "stichting-demo", "Fatima", "El Amrani"),
 ]
 

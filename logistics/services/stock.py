@@ -206,6 +206,8 @@ def count(*, warehouse: Warehouse, counted: Lines, user, note: str = "",
     correction. Items that were not counted are left alone."""
     counted = _merged(counted, allow_zero=True)
     batch = batch or uuid.uuid4()
+    if StockMovement.objects.filter(batch=batch).exists():
+        raise AlreadyBooked
     _ensure_levels(warehouse, counted)
     # A count sets a level to a figure, so it must read the level it corrects under the lock.
     levels = {

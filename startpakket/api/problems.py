@@ -41,7 +41,11 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
+            # A nested object's or list's own errors belong to the field that holds it.
+            if key == api_settings.NON_FIELD_ERRORS_KEY and prefix:
+                path = prefix
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
             for inner_path, messages in flatten_errors(value, path).items():
                 flat.setdefault(inner_path, []).extend(messages)
     elif isinstance(detail, list | tuple):

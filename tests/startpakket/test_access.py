@@ -23,6 +23,13 @@ ACCESS = [
     # POST-only: a GET by someone allowed is 405, by someone not allowed 403.
     ("api:eligibility-check", "/api/v1/eligibility/check/",
      {ANON: 401, REF: 405, WH: 403, COORD: 405}),
+    ("api:kit-types", "/api/v1/kit-types/", {ANON: 401, REF: 200, WH: 200, COORD: 200}),
+    ("api:stock", "/api/v1/stock/", {ANON: 401, REF: 403, WH: 200, COORD: 200}),
+    ("api:stock-receipts", "/api/v1/stock/receipts/", {ANON: 401, REF: 403, WH: 405, COORD: 405}),
+    ("stock:levels", "/stock/", {ANON: 302, REF: 403, WH: 200, COORD: 200}),
+    ("stock:receive", "/stock/receive/", {ANON: 302, REF: 403, WH: 200, COORD: 200}),
+    ("stock:count", "/stock/count/", {ANON: 302, REF: 403, WH: 200, COORD: 200}),
+    ("stock:item", "/stock/items/ROMPER-50-56/", {ANON: 302, REF: 403, WH: 200, COORD: 200}),
     ("api-schema", "/api/schema/", {ANON: 200, REF: 200, WH: 200, COORD: 200}),
     ("api-docs", "/api/docs/", {ANON: 200, REF: 200, WH: 200, COORD: 200}),
     ("admin:index", "/admin/", {ANON: 302, REF: 302, WH: 302, COORD: 200}),

@@ -34,3 +34,27 @@ def test_load_demo_makes_the_three_users_and_is_safe_to_run_twice(settings):
         assert (user.role, user.organisation.code) == (role, code)
         assert user.check_password(DEMO_PASSWORD)
     assert Organisation.objects.get(code="jgz-demo").name == "JGZ Demo (renamed by a user)"
+
+
+def test_demo_stock_holds_25_kits_of_each_type_and_is_booked_once(settings):
+    from logistics.models import KitType, StockLevel, StockMovement, Warehouse
+    from logistics.services import ledger, stock
+
+    settings.DEMO = True
+    call_command("load_demo", stdout=io.StringIO())
+    movements = StockMovement.objects.count()
+    call_command("load_demo", stdout=io.StringIO())
+    assert StockMovement.objects.count() == movements > 0
+
+    warehouse = Warehouse.objects.get(code="magazijn-demo")
+    available = {
+        level.item_id: level.available for level in StockLevel.objects.filter(warehouse=warehouse)
+    }
+    kit_types = KitType.objects.active()
+    assert kit_types.count() == 2
+    for kit_type in kit_types:
+        needed = stock.kit_requirements(kit_type, kits=25)
+        assert all(available[item.pk] >= quantity for item, quantity in needed.items()), kit_type
+    assert ledger.find_drift() == []
+    assert any(level.is_low for level in StockLevel.objects.select_related("item")), (
+        "the demo should show a low-stock item")

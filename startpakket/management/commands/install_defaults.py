@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from eligibility.imports import import_shipped_norms
 from eligibility.models import Policy
+from logistics.models import KitType
 
 SHIPPED_NORMS = settings.BASE_DIR / "fixtures" / "bijstandsnormen.csv"
 
@@ -11,9 +12,10 @@ SHIPPED_NORMS = settings.BASE_DIR / "fixtures" / "bijstandsnormen.csv"
 class Command(BaseCommand):
     help = (
         "Load the shipped data every installation needs: the role groups and their permissions, "
-        "the norm tables and the default policy. Safe to run again after an upgrade: groups are "
-        "brought up to date, while norm tables and the policy are only added where missing, so "
-        "a coordinator's own changes stay."
+        "the norm tables, the default policy and two example kit types with their items. Safe "
+        "to run again after an upgrade: groups are brought up to date, while norm tables, the "
+        "policy and the example kits are only added where missing, so a coordinator's own "
+        "changes stay."
     )
 
     def handle(self, *args, **options):
@@ -24,3 +26,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Norm tables added: {', '.join(dates) or 'none (all present)'}")
         if not Policy.objects.exists():
             call_command("loaddata", "policy", verbosity=verbosity)
+        if not KitType.objects.exists():
+            call_command("loaddata", "kit_types", verbosity=verbosity)

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from startpakket.demo import DEMO_PASSWORD, load_demo_data
+from logistics.demo import load_demo_stock
+from logistics.models import Warehouse
+from startpakket.demo import DEMO_PASSWORD, DEMO_WAREHOUSE, load_demo_data
 
 
 class Command(BaseCommand):
@@ -15,6 +17,8 @@ class Command(BaseCommand):
             )
         call_command("install_defaults", verbosity=0)
         users = load_demo_data()
+        volunteer = next(user for user in users if user.organisation.code == DEMO_WAREHOUSE)
+        load_demo_stock(Warehouse.objects.get(code=DEMO_WAREHOUSE), volunteer)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo users (password: {DEMO_PASSWORD}):"))
         for user in users:

@@ -1,0 +1,170 @@
+"""Admin for items, kit types and the stock ledger (DESIGN §5).
+
+Items, kit types and kit contents are master data: edited here and imported or exported as CSV
+or XLSX. Stock levels, movements and reservations are shown read-only: they change only through
+``logistics.services.stock``, which keeps the ledger and the stored levels in step.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_permission_codename
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from logistics.models import (
+    Item,
+    KitComponent,
+    KitType,
+    Reservation,
+    ReservationLine,
+    StockLevel,
+    StockMovement,
+)
+from logistics.resources import ItemResource, KitComponentResource, KitTypeResource
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows only the stock services may write. Viewing follows the user's view permission;
+    nobody adds, changes or deletes here, superusers included, since an edit by hand would make
+    the stored levels disagree with the ledger."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Item)
+class ItemAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ItemResource]
+    formats = [CSV, XLSX]
+    list_display = ["sku", "name", "unit", "low_stock_level", "is_active"]
+    list_filter = ["is_active", "unit"]
+    search_fields = ["sku", "name"]
+    fields = ["sku", "name", "unit", "low_stock_level", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The SKU is a stable key for the API, imports and pick lists: fixed once created.
+        return ["sku"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        # The ledger and kit contents refer to items: deactivate one instead.
+        return False
+
+
+class KitComponentInline(admin.TabularInline):
+    model = KitComponent
+    fields = ["item", "quantity", "per_baby"]
+    autocomplete_fields = ["item"]
+    extra = 1
+
+
+@admin.register(KitType)
+class KitTypeAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [KitTypeResource]
+    formats = [CSV, XLSX]
+    list_display = ["code", "name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+    fields = ["code", "name", "description", "is_active"]
+    inlines = [KitComponentInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is a stable key for the API and exports: fixed once created.
+        return ["code"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        # Reservations refer to kit types: deactivate one instead.
+        return False
+
+
+@admin.register(KitComponent)
+class KitComponentAdmin(ImportExportMixin, admin.ModelAdmin):
+    """All kits' contents as one list, so a coordinator can import them from a spreadsheet."""
+
+    resource_classes = [KitComponentResource]
+    formats = [CSV, XLSX]
+    list_display = ["kit_type", "item", "quantity", "per_baby"]
+    list_filter = ["kit_type"]
+    list_select_related = ["kit_type", "item"]
+    search_fields = ["kit_type__code", "kit_type__name", "item__sku", "item__name"]
+    fields = ["kit_type", "item", "quantity", "per_baby"]
+    autocomplete_fields = ["kit_type", "item"]
+
+
+@admin.register(StockLevel)
+class StockLevelAdmin(ReadOnlyAdmin):
+    list_display = ["item", "warehouse", "on_hand", "reserved", "available"]
+    list_filter = ["warehouse"]
+    list_select_related = ["item", "warehouse"]
+    search_fields = ["item__sku", "item__name"]
+    fields = readonly_fields = ["item", "warehouse", "on_hand", "reserved"]
+
+    def get_queryset(self, request):
+        # Annotated so that the "available" column can be sorted by the database.
+        return super().get_queryset(request).annotate(available_count=F("on_hand") - F("reserved"))
+
+    @admin.display(description=_("available"), ordering="available_count")
+    def available(self, obj):
+        return obj.available
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(ReadOnlyAdmin):
+    """The ledger: append-only; a correction is a new movement booked through the stock pages."""
+
+    list_display = ["created_at", "kind", "item", "warehouse", "quantity", "created_by", "note"]
+    list_filter = ["kind", "warehouse"]
+    date_hierarchy = "created_at"
+    list_select_related = ["item", "warehouse", "created_by"]
+    # Counting a million rows for "n of N" on every page costs more than the page itself.
+    show_full_result_count = False
+    fields = readonly_fields = [
+        "created_at", "kind", "item", "warehouse", "quantity", "reservation", "batch",
+        "created_by", "note",
+    ]
+
+
+class ReservationLineInline(admin.TabularInline):
+    model = ReservationLine
+    fields = readonly_fields = ["item", "quantity"]
+    verbose_name = _("reserved item")
+    verbose_name_plural = _("reserved items")
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("item")
+
+    def has_view_permission(self, request, obj=None):
+        # The lines are part of the reservation, and the role groups grant no permission of
+        # their own for them: whoever may view the reservation may view its lines.
+        opts = Reservation._meta
+        return request.user.has_perm(
+            f"{opts.app_label}.{get_permission_codename('view', opts)}"
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reservation)
+class ReservationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kit_type", "warehouse", "kits", "babies", "state",
+                    "created_by", "closed_at"]
+    list_filter = ["state", "warehouse", "kit_type"]
+    list_select_related = ["kit_type", "warehouse", "created_by"]
+    fields = readonly_fields = ["kit_type", "warehouse", "kits", "babies", "state",
+                                "created_by", "created_at", "closed_at"]
+    inlines = [ReservationLineInline]

@@ -1,0 +1,108 @@
+"""Input and output of the stock API (DESIGN §7.2); one serializer per use."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from logistics.models import Item, KitComponent, KitType, StockMovement, Warehouse
+
+MAX_QUANTITY = 100_000  # a typo guard: no warehouse receives more of one item at once
+
+
+class KitComponentSerializer(serializers.ModelSerializer):
+    item = serializers.CharField(source="item.sku", read_only=True)
+    name = serializers.CharField(source="item.name", read_only=True)
+    unit = serializers.CharField(source="item.unit", read_only=True)
+
+    class Meta:
+        model = KitComponent
+        fields = ["item", "name", "unit", "quantity", "per_baby"]
+        read_only_fields = fields
+
+
+class KitTypeSerializer(serializers.ModelSerializer):
+    components = KitComponentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = KitType
+        fields = ["code", "name", "description", "components"]
+        read_only_fields = fields
+
+
+class StockRowSerializer(serializers.Serializer):
+    item = serializers.CharField(source="item.sku")
+    item_name = serializers.CharField(source="item.name")
+    warehouse = serializers.CharField(source="warehouse.code")
+    on_hand = serializers.IntegerField()
+    reserved = serializers.IntegerField()
+    available = serializers.IntegerField()
+    low = serializers.BooleanField()
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A related object named by its code; one that does not exist, or that the user may not
+    use, gets the same message, so nothing is revealed about other organisations."""
+
+    default_error_messages = {
+        "does_not_exist": _("Unknown code: %(value)s."),
+        "invalid": _("Enter a code."),
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            return self.get_queryset().get(**{self.slug_field: data})
+        except self.get_queryset().model.DoesNotExist:
+            raise serializers.ValidationError(
+                self.error_messages["does_not_exist"] % {"value": data[:50]}
+            ) from None
+
+
+class StockFilterSerializer(serializers.Serializer):
+    """The query string of ``GET /stock/``."""
+
+    warehouse = CodeRelatedField(slug_field="code", queryset=Warehouse.objects.none(),
+                                 required=False)
+    item = CodeRelatedField(slug_field="sku", queryset=Item.objects.all(), required=False)
+    low = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def __init__(self, *args, warehouses=None, **kwargs):
+        """``warehouses``: the ones the user may use (``selectors.warehouses_for``)."""
+        super().__init__(*args, **kwargs)
+        if warehouses is not None:
+            self.fields["warehouse"].queryset = warehouses
+
+
+class ReceiptLineSerializer(serializers.Serializer):
+    item = CodeRelatedField(slug_field="sku", queryset=Item.objects.active())
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+
+
+class ReceiptInputSerializer(serializers.Serializer):
+    warehouse = CodeRelatedField(slug_field="code", queryset=Warehouse.objects.none())
+    lines = ReceiptLineSerializer(many=True, allow_empty=False, max_length=500)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, warehouses=None, **kwargs):
+        """``warehouses``: the ones the user may use (``selectors.warehouses_for``)."""
+        super().__init__(*args, **kwargs)
+        if warehouses is not None:
+            self.fields["warehouse"].queryset = warehouses
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    item = serializers.CharField(source="item.sku")
+    warehouse = serializers.CharField(source="warehouse.code")
+    created_by = serializers.CharField(source="created_by.username")
+
+    class Meta:
+        model = StockMovement
+        fields = ["item", "warehouse", "kind", "quantity", "note", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class ReceiptSerializer(serializers.Serializer):
+    batch = serializers.UUIDField()
+    warehouse = serializers.CharField()
+    note = serializers.CharField()
+    lines = MovementSerializer(many=True)

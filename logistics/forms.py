@@ -1,0 +1,116 @@
+"""Forms of the stock pages: one number field per item, for volunteers on a tablet or phone."""
+
+import datetime
+import uuid
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from logistics.api.serializers import MAX_QUANTITY
+from logistics.models import Item, MovementKind
+
+
+class ItemQuantitiesForm(forms.Form):
+    """A warehouse, a one-time token, a note and a quantity per active item.
+
+    The token is made when the form is shown and becomes the booking's batch: submitting the
+    same form twice (a double tap, the back button) books it once.
+    """
+
+    warehouse = forms.ModelChoiceField(queryset=None, label=_("Warehouse"))
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    minimum = 1
+
+    def __init__(self, *args, warehouses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = warehouses
+        self.fields["token"].initial = uuid.uuid4()
+        options = list(warehouses)
+        if len(options) == 1:
+            self.fields["warehouse"].initial = options[0]
+            self.fields["warehouse"].widget = forms.HiddenInput()
+        self.items = list(Item.objects.active().order_by("name"))
+        for item in self.items:
+            self.fields[self.field_name(item)] = forms.IntegerField(
+                label=item.name,
+                help_text=item.get_unit_display(),
+                required=False,
+                validators=[MinValueValidator(self.minimum), MaxValueValidator(MAX_QUANTITY)],
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": self.minimum,
+                                                "max": MAX_QUANTITY}),
+            )
+
+    @staticmethod
+    def field_name(item) -> str:
+        return f"item-{item.sku}"
+
+    def item_fields(self):
+        return [self[self.field_name(item)] for item in self.items]
+
+    def lines(self) -> dict[Item, int]:
+        return {
+            item: self.cleaned_data[self.field_name(item)]
+            for item in self.items
+            if self.cleaned_data.get(self.field_name(item)) is not None
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.lines():
+            raise forms.ValidationError(self.nothing_entered)
+        return cleaned
+
+
+class ReceiveForm(ItemQuantitiesForm):
+    nothing_entered = _("Enter the quantity received for at least one item.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].help_text = _("For example who donated the goods.")
+
+
+class CountForm(ItemQuantitiesForm):
+    """Blank means "not counted"; 0 means the shelf is empty."""
+
+    minimum = 0
+    nothing_entered = _("Enter the counted quantity for at least one item.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].help_text = _("For example which shelf or room you counted.")
+
+
+class LedgerFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Up to and including"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("All kinds")), *MovementKind.choices])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("This date is before the start date."))
+        return cleaned
+
+    def apply(self, movements):
+        if not self.is_valid():
+            return movements
+        # Local midnights as a range on created_at, so the ledger's index is used.
+        if self.cleaned_data["date_from"]:
+            movements = movements.filter(created_at__gte=_midnight(self.cleaned_data["date_from"]))
+        if self.cleaned_data["date_to"]:
+            next_day = self.cleaned_data["date_to"] + datetime.timedelta(days=1)
+            movements = movements.filter(created_at__lt=_midnight(next_day))
+        if self.cleaned_data["kind"]:
+            movements = movements.filter(kind=self.cleaned_data["kind"])
+        return movements
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from logistics.views import stock
+
+app_name = "stock"
+
+urlpatterns = [
+    path("", stock.levels, name="levels"),
+    path("receive/", stock.receive, name="receive"),
+    path("count/", stock.count, name="count"),
+    path("items/<str:sku>/", stock.item_ledger, name="item"),
+]

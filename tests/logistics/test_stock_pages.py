@@ -1,0 +1,214 @@
+"""The stock pages (DESIGN §7.3): volunteers receive and count from a phone; the ledger shows
+who did what and when."""
+
+import re
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from logistics.models import Item, MovementKind, StockLevel, StockMovement
+from logistics.services import stock
+from tests.factories import ItemFactory, UserFactory, WarehouseFactory, kit_with
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def items(db):
+    Item.objects.update(is_active=False)  # only this test's items on the forms
+    return [ItemFactory(sku="TEST-ROMPER", name="Rompertje test", low_stock_level=10),
+            ItemFactory(sku="TEST-LUIERS", name="Luiers test", low_stock_level=0)]
+
+
+def on_hand(item, warehouse):
+    level = StockLevel.objects.filter(item=item, warehouse=warehouse).first()
+    return level.on_hand if level else 0
+
+
+def form_token(response) -> str:
+    return re.search(r'name="token" value="([0-9a-f-]+)"', response.content.decode())[1]
+
+
+def test_the_receive_form_books_a_delivery(warehouse_client, warehouse_user, warehouse, items):
+    page = warehouse_client.get("/stock/receive/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'for="id_item-TEST-ROMPER"' in html and 'inputmode="numeric"' in html
+    assert warehouse.name in html  # one warehouse: shown, not asked
+
+    response = warehouse_client.post("/stock/receive/", {
+        "warehouse": warehouse.pk, "token": form_token(page),
+        "item-TEST-ROMPER": "24", "item-TEST-LUIERS": "", "note": "Donatie Kruidvat",
+    }, follow=True)
+
+    assert response.redirect_chain[-1][0] == f"/stock/?warehouse={warehouse.code}"
+    assert "2 artikelen" not in response.content.decode()
+    assert on_hand(items[0], warehouse) == 24
+    movement = StockMovement.objects.get()
+    assert (movement.kind, movement.created_by, movement.note) == (
+        MovementKind.RECEIPT, warehouse_user, "Donatie Kruidvat")
+
+
+def test_submitting_the_same_receive_form_twice_books_once(warehouse_client, warehouse, items):
+    token = form_token(warehouse_client.get("/stock/receive/"))
+    data = {"warehouse": warehouse.pk, "token": token, "item-TEST-ROMPER": "5"}
+    first = warehouse_client.post("/stock/receive/", data)
+    second = warehouse_client.post("/stock/receive/", data, follow=True)
+    assert first.status_code == 302
+    assert "al geboekt" in second.content.decode()
+    assert on_hand(items[0], warehouse) == 5
+    assert StockMovement.objects.count() == 1
+
+
+@pytest.mark.parametrize(("data", "field", "message"), [
+    ({}, None, "ten minste één artikel"),
+    ({"item-TEST-ROMPER": "0"}, "item-TEST-ROMPER", "minstens 1"),
+    ({"item-TEST-ROMPER": "-4"}, "item-TEST-ROMPER", "minstens 1"),
+    ({"item-TEST-ROMPER": "veel"}, "item-TEST-ROMPER", "geheel getal"),
+    ({"item-TEST-ROMPER": "2.5"}, "item-TEST-ROMPER", "geheel getal"),
+    ({"item-TEST-ROMPER": "1000001"}, "item-TEST-ROMPER", "hoogstens 100000"),
+    ({"item-TEST-ROMPER": "1", "note": "x" * 501}, "note", "500"),
+    ({"item-TEST-ROMPER": "1", "token": "not-a-token"}, "token", ""),
+])
+def test_bad_receive_input_is_shown_next_to_the_field_and_books_nothing(
+        warehouse_client, warehouse, items, data, field, message):
+    payload = {"warehouse": warehouse.pk, "token": str(uuid.uuid4()), **data}
+    response = warehouse_client.post("/stock/receive/", payload)
+    assert response.status_code == 200
+    form = response.context["form"]
+    errors = form.errors.get(field or "__all__")
+    assert errors, form.errors
+    assert message in " ".join(errors)
+    assert not StockMovement.objects.exists()
+
+
+def test_a_volunteer_cannot_book_into_another_warehouse(warehouse_client, items):
+    other = WarehouseFactory()
+    response = warehouse_client.post("/stock/receive/", {
+        "warehouse": other.pk, "token": str(uuid.uuid4()), "item-TEST-ROMPER": "3"})
+    assert response.status_code == 200
+    assert "warehouse" in response.context["form"].errors
+    assert not StockMovement.objects.exists()
+
+
+def test_a_coordinator_chooses_the_warehouse(coordinator_client, items):
+    first, second = WarehouseFactory(name="Magazijn Noord"), WarehouseFactory(name="Magazijn Zuid")
+    page = coordinator_client.get("/stock/receive/")
+    assert "Magazijn Noord" in page.content.decode() and "Magazijn Zuid" in page.content.decode()
+    coordinator_client.post("/stock/receive/", {
+        "warehouse": second.pk, "token": form_token(page), "item-TEST-LUIERS": "7"})
+    assert (on_hand(items[1], first), on_hand(items[1], second)) == (0, 7)
+
+
+def test_the_count_form_books_the_differences(warehouse_client, warehouse_user, warehouse, items):
+    romper, diapers = items
+    stock.receive(warehouse=warehouse, lines={romper: 10, diapers: 4}, user=warehouse_user)
+    page = warehouse_client.get("/stock/count/")
+    assert "10" not in page.content.decode().split("<form")[1]  # a blind count
+
+    response = warehouse_client.post("/stock/count/", {
+        "warehouse": warehouse.pk, "token": form_token(page),
+        "item-TEST-ROMPER": "8", "item-TEST-LUIERS": "", "note": "Plank A",
+    }, follow=True)
+
+    assert "Rompertje test -2" in response.content.decode()
+    assert (on_hand(romper, warehouse), on_hand(diapers, warehouse)) == (8, 4)
+    correction = StockMovement.objects.get(kind=MovementKind.COUNT_CORRECTION)
+    assert (correction.quantity, correction.note) == (-2, "Plank A")
+
+
+def test_a_count_of_zero_is_a_count(warehouse_client, warehouse_user, warehouse, items):
+    stock.receive(warehouse=warehouse, lines={items[1]: 4}, user=warehouse_user)
+    warehouse_client.post("/stock/count/", {
+        "warehouse": warehouse.pk, "token": str(uuid.uuid4()), "item-TEST-LUIERS": "0"})
+    assert on_hand(items[1], warehouse) == 0
+
+
+def test_a_count_below_the_reservations_is_refused_on_the_form(warehouse_client, warehouse_user,
+                                                              warehouse, items):
+    romper = items[0]
+    stock.receive(warehouse=warehouse, lines={romper: 5}, user=warehouse_user)
+    stock.reserve(kit_type=kit_with([(romper, 4)]), warehouse=warehouse, user=warehouse_user)
+    response = warehouse_client.post("/stock/count/", {
+        "warehouse": warehouse.pk, "token": str(uuid.uuid4()), "item-TEST-ROMPER": "2"})
+    assert response.status_code == 200
+    assert "gereserveerd" in " ".join(response.context["form"].non_field_errors())
+    assert on_hand(romper, warehouse) == 5
+
+
+def test_the_levels_page_shows_low_items_first(warehouse_client, warehouse_user, warehouse,
+                                               items):
+    romper, diapers = items
+    stock.receive(warehouse=warehouse, lines={romper: 3, diapers: 50}, user=warehouse_user)
+    html = warehouse_client.get("/stock/").content.decode()
+    assert html.index("Rompertje test") < html.index("Luiers test")  # low first, though R > L
+    assert "row-low" in html
+
+
+def test_a_volunteer_sees_only_their_own_warehouse(warehouse_client, coordinator, items):
+    WarehouseFactory(name="Ander magazijn")
+    assert "Ander magazijn" not in warehouse_client.get("/stock/").content.decode()
+
+
+def test_the_levels_page_costs_the_same_queries_for_more_items(coordinator_client, coordinator,
+                                                               warehouse, items):
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert coordinator_client.get("/stock/").status_code == 200
+        return len(context.captured_queries)
+
+    few = queries()
+    for item in ItemFactory.create_batch(20):
+        stock.receive(warehouse=warehouse, lines={item: 1}, user=coordinator)
+    WarehouseFactory.create_batch(2)
+    assert queries() == few
+
+
+def test_the_ledger_shows_who_did_what_and_filters(warehouse_client, warehouse_user, warehouse,
+                                                   items):
+    romper = items[0]
+    stock.receive(warehouse=warehouse, lines={romper: 10}, user=warehouse_user, note="Levering")
+    stock.count(warehouse=warehouse, counted={romper: 9}, user=warehouse_user)
+    html = warehouse_client.get("/stock/items/TEST-ROMPER/").content.decode()
+    assert "ontvangst" in html and "telcorrectie" in html
+    assert warehouse_user.get_full_name() in html and "Levering" in html
+    assert "+10" in html and "-1" in html
+
+    only_counts = warehouse_client.get("/stock/items/TEST-ROMPER/?kind=count_correction")
+    assert "Levering" not in only_counts.content.decode()
+    tomorrow = warehouse_client.get("/stock/items/TEST-ROMPER/?date_from=2999-01-01")
+    assert "Levering" not in tomorrow.content.decode()
+    today = warehouse_client.get(
+        f"/stock/items/TEST-ROMPER/?date_from={StockMovement.objects.first().created_at.date()}")
+    assert "Levering" in today.content.decode()
+    bad = warehouse_client.get("/stock/items/TEST-ROMPER/?date_from=gisteren&date_to=2020-01-01")
+    assert bad.status_code == 200 and "date_from" in bad.context["filters"].errors
+
+
+def test_the_ledger_hides_other_warehouses_from_a_volunteer(warehouse_client, coordinator,
+                                                            items):
+    other = WarehouseFactory()
+    stock.receive(warehouse=other, lines={items[0]: 10}, user=coordinator, note="Elders")
+    html = warehouse_client.get("/stock/items/TEST-ROMPER/").content.decode()
+    assert "Elders" not in html and other.name not in html
+
+
+def test_an_unknown_item_is_404(warehouse_client):
+    assert warehouse_client.get("/stock/items/NOPE/").status_code == 404
+
+
+def test_the_ledger_costs_the_same_queries_for_more_movements(coordinator_client, coordinator,
+                                                              warehouse, items):
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert coordinator_client.get("/stock/items/TEST-ROMPER/").status_code == 200
+        return len(context.captured_queries)
+
+    stock.receive(warehouse=warehouse, lines={items[0]: 1}, user=coordinator)
+    few = queries()
+    for _ in range(10):
+        stock.receive(warehouse=warehouse, lines={items[0]: 1},
+                      user=UserFactory(role="coordinator"))
+    assert queries() == few
