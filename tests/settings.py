@@ -26,4 +26,7 @@ WHITENOISE_USE_FINDERS = True
 # each open a connection of their own to the same database, as the web server's workers do.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-startpakket.sqlite3")}  # noqa: F405
+    # One file per run, so two runs side by side do not share it; Django removes it afterwards.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-startpakket-{os.getpid()}.sqlite3")  # noqa: F405
+    }

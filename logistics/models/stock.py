@@ -1,8 +1,9 @@
 """Items, kit types, warehouses and the stock ledger (DESIGN §5).
 
 Stock is an append-only ledger of ``StockMovement`` rows. ``StockLevel`` stores the running result
-per item × warehouse so pages need not sum a million rows; only ``logistics.stock`` changes it, in
-the same transaction as the movement, and ``verify_stock`` recomputes it from the ledger.
+per item × warehouse so pages need not sum a million rows; only ``logistics.services.stock``
+changes it, in the same transaction as the movement, and ``verify_stock`` recomputes it from the
+ledger.
 A reservation is not a movement: goods stay on the shelf until packed. ``Reservation`` rows record
 what was set aside for which kit, so that ``reserved`` can be recomputed too and packing consumes
 exactly what approval reserved, even if the kit's contents change in between.
@@ -118,7 +119,7 @@ class KitComponent(models.Model):
         KitType, verbose_name=_("kit type"), on_delete=models.CASCADE, related_name="components"
     )
     item = models.ForeignKey(
-        Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="components"
+        Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="kit_lines"
     )
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     per_baby = models.BooleanField(
@@ -165,10 +166,12 @@ class Warehouse(Organisation):
 
 class StockLevel(models.Model):
     """What a warehouse holds of an item: the sum of the ledger (``on_hand``) and of the active
-    reservations (``reserved``). Changed only by ``logistics.stock``."""
+    reservations (``reserved``). Changed only by ``logistics.services.stock``."""
 
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="levels")
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="levels")
+    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT,
+                             related_name="levels")
+    warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"),
+                                  on_delete=models.PROTECT, related_name="levels")
     on_hand = models.IntegerField(_("on hand"), default=0)
     reserved = models.IntegerField(_("reserved"), default=0)
 
@@ -315,11 +318,15 @@ class Reservation(models.Model):
 
 
 class ReservationLine(models.Model):
-    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="lines")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField()
+    reservation = models.ForeignKey(Reservation, verbose_name=_("reservation"),
+                                    on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT,
+                             related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
 
     class Meta:
+        verbose_name = _("reserved item")
+        verbose_name_plural = _("reserved items")
         constraints = [
             models.UniqueConstraint(fields=["reservation", "item"],
                                     name="reservationline_unique_item"),
