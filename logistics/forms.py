@@ -47,6 +47,10 @@ class ItemQuantitiesForm(forms.Form):
     def field_name(item) -> str:
         return f"item-{item.sku}"
 
+    def other_fields(self):
+        """Fields shown after the warehouse, before the items."""
+        return []
+
     def item_fields(self):
         return [self[self.field_name(item)] for item in self.items]
 
@@ -81,6 +85,58 @@ class CountForm(ItemQuantitiesForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["note"].help_text = _("For example which shelf or room you counted.")
+
+
+class TransferForm(ItemQuantitiesForm):
+    nothing_entered = _("Enter the quantity to move for at least one item.")
+
+    destination = forms.ModelChoiceField(queryset=None, label=_("To warehouse"))
+
+    def __init__(self, *args, warehouses, **kwargs):
+        super().__init__(*args, warehouses=warehouses, **kwargs)
+        self.fields["warehouse"].label = _("From warehouse")
+        self.fields["destination"].queryset = warehouses
+
+    def other_fields(self):
+        return [self["destination"]]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("warehouse") and cleaned.get("warehouse") == cleaned.get("destination"):
+            self.add_error("destination", _("Choose another warehouse than the one it comes from."))
+        return cleaned
+
+
+class AdjustForm(forms.Form):
+    """One item at one warehouse, up or down, always with a reason."""
+
+    warehouse = forms.ModelChoiceField(queryset=None, label=_("Warehouse"))
+    item = forms.ModelChoiceField(queryset=Item.objects.active().order_by("name"),
+                                  label=_("Item"), to_field_name="sku")
+    quantity = forms.IntegerField(
+        label=_("Change"), min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY,
+        help_text=_("Negative to take away (e.g. -3 for damaged goods), positive to add."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, warehouses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = warehouses
+        self.fields["token"].initial = uuid.uuid4()
+
+    def clean_quantity(self):
+        quantity = self.cleaned_data["quantity"]
+        if quantity == 0:
+            raise forms.ValidationError(_("Enter a change other than zero."))
+        return quantity
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give a reason for the adjustment."))
+        return reason
 
 
 class LedgerFilterForm(forms.Form):

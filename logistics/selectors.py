@@ -70,9 +70,9 @@ def stock_rows_for(user, *, warehouses=None, item=None, low=None) -> list[StockR
 
 
 def movements_for(user, *, item: Item) -> QuerySet[StockMovement]:
-    """The ledger of one item at the warehouses the user may see, newest first."""
-    return (
-        StockMovement.objects.filter(item=item, warehouse__in=warehouses_for(user))
-        .select_related("warehouse", "created_by")
-        .order_by("-created_at", "-id")
-    )
+    """The ledger of one item, newest first: a coordinator sees it at every warehouse (also
+    closed ones), a volunteer at their own."""
+    movements = StockMovement.objects.filter(item=item)
+    if not user.has_role(Role.COORDINATOR):
+        movements = movements.filter(warehouse__in=warehouses_for(user))
+    return movements.select_related("warehouse", "created_by").order_by("-created_at", "-id")

@@ -262,9 +262,11 @@ class StockMovement(models.Model):
             models.CheckConstraint(condition=models.Q(kind__in=MovementKind.values),
                                    name="stockmovement_kind_valid"),
         ]
+        # An item's ledger, newest first: at one warehouse (a volunteer) or at all of them.
         indexes = [
             models.Index(fields=["item", "warehouse", "created_at"],
                          name="stockmovement_ledger_idx"),
+            models.Index(fields=["item", "created_at"], name="stockmovement_item_idx"),
         ]
 
     def __str__(self):

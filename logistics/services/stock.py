@@ -181,8 +181,8 @@ def receive(*, warehouse: Warehouse, lines: Lines, user, note: str = "",
 
 
 @transaction.atomic
-def adjust(*, warehouse: Warehouse, item: Item, quantity: int, reason: str,
-           user) -> StockMovement:
+def adjust(*, warehouse: Warehouse, item: Item, quantity: int, reason: str, user,
+           batch: uuid.UUID | None = None) -> StockMovement:
     """Correct one item by a signed amount, e.g. damaged goods (−) or a found box (+)."""
     if not reason.strip():
         raise DomainError(_("Give a reason for the adjustment."))
@@ -190,7 +190,8 @@ def adjust(*, warehouse: Warehouse, item: Item, quantity: int, reason: str,
         raise DomainError(_("The adjustment must be a whole number other than zero."))
     (movement,) = _write_movements([
         StockMovement(item=item, warehouse=warehouse, quantity=quantity,
-                      kind=MovementKind.ADJUSTMENT, note=reason.strip(), created_by=user)
+                      kind=MovementKind.ADJUSTMENT, batch=batch or uuid.uuid4(),
+                      note=reason.strip(), created_by=user)
     ])
     if quantity > 0:
         _add(warehouse, {item: quantity})
@@ -240,12 +241,12 @@ def count(*, warehouse: Warehouse, counted: Lines, user, note: str = "",
 
 @transaction.atomic
 def transfer(*, source: Warehouse, destination: Warehouse, lines: Lines, user,
-             note: str = "") -> list[StockMovement]:
+             note: str = "", batch: uuid.UUID | None = None) -> list[StockMovement]:
     """Move goods from one warehouse to another: an out line there, an in line here."""
     if source.pk == destination.pk:
         raise DomainError(_("Choose two different warehouses."))
     lines = _merged(lines)
-    batch = uuid.uuid4()
+    batch = batch or uuid.uuid4()
     movements = _write_movements([
         StockMovement(item=item, warehouse=warehouse, quantity=sign * quantity, kind=kind,
                       batch=batch, note=note, created_by=user)

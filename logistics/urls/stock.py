@@ -8,5 +8,7 @@ urlpatterns = [
     path("", stock.levels, name="levels"),
     path("receive/", stock.receive, name="receive"),
     path("count/", stock.count, name="count"),
+    path("transfer/", stock.transfer, name="transfer"),
+    path("adjust/", stock.adjust, name="adjust"),
     path("items/<str:sku>/", stock.item_ledger, name="item"),
 ]

@@ -2,16 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from logistics import selectors
-from logistics.forms import CountForm, LedgerFilterForm, ReceiveForm
+from logistics.forms import AdjustForm, CountForm, LedgerFilterForm, ReceiveForm, TransferForm
 from logistics.models import Item
 from logistics.services import stock
+from startpakket.paging import page_of
 
 LEDGER_PAGE_SIZE = 50
 
@@ -38,11 +38,15 @@ def levels(request):
     })
 
 
-def _quantities_page(request, form_class, template, book, done_message):
+def _booking_page(request, form_class, template, book, done_message, *, minimum=1,
+                  initial=None):
+    """Show the form; on a valid POST book it once, then go back to the warehouse's stock.
+    A refusal by the stock rules (too little stock, a count below the reservations) is shown
+    on the form, and nothing is booked."""
     warehouses = selectors.warehouses_for(request.user).order_by("name")
-    if not warehouses.exists():
+    if warehouses.count() < minimum:
         return render(request, template, {"form": None})
-    form = form_class(request.POST or None, warehouses=warehouses)
+    form = form_class(request.POST or None, warehouses=warehouses, initial=initial)
     if request.method == "POST" and form.is_valid():
         warehouse = form.cleaned_data["warehouse"]
         try:
@@ -50,7 +54,7 @@ def _quantities_page(request, form_class, template, book, done_message):
         except stock.AlreadyBooked as error:
             messages.info(request, error.detail)
             return redirect(_levels_url(warehouse))
-        except stock.CountBelowReserved as error:
+        except (stock.CountBelowReserved, stock.InsufficientStock) as error:
             form.add_error(None, error.detail)
         else:
             messages.success(request, done_message(movements))
@@ -71,7 +75,7 @@ def receive(request):
         return ngettext("Received: %(count)d item booked.", "Received: %(count)d items booked.",
                         len(movements)) % {"count": len(movements)}
 
-    return _quantities_page(request, ReceiveForm, "logistics/stock_receive.html", book, done)
+    return _booking_page(request, ReceiveForm, "logistics/stock_receive.html", book, done)
 
 
 @login_required
@@ -89,7 +93,46 @@ def count(request):
         changes = ", ".join(f"{m.item.name} {m.quantity:+d}" for m in movements)
         return _("Count saved. Corrected: %(changes)s.") % {"changes": changes}
 
-    return _quantities_page(request, CountForm, "logistics/stock_count.html", book, done)
+    return _booking_page(request, CountForm, "logistics/stock_count.html", book, done)
+
+
+@login_required
+@permission_required("logistics.transfer_stock", raise_exception=True)
+def transfer(request):
+    """Move goods from one warehouse to another."""
+
+    def book(form, warehouse):
+        return stock.transfer(source=warehouse, destination=form.cleaned_data["destination"],
+                              lines=form.lines(), user=request.user,
+                              note=form.cleaned_data["note"], batch=form.cleaned_data["token"])
+
+    def done(movements):
+        count = len(movements) // 2
+        return ngettext("Moved: %(count)d item.", "Moved: %(count)d items.", count) % {
+            "count": count}
+
+    return _booking_page(request, TransferForm, "logistics/stock_transfer.html", book, done,
+                         minimum=2)
+
+
+@login_required
+@permission_required("logistics.adjust_stock", raise_exception=True)
+def adjust(request):
+    """Correct one item up or down with a reason, e.g. damaged goods."""
+
+    def book(form, warehouse):
+        return [stock.adjust(warehouse=warehouse, item=form.cleaned_data["item"],
+                             quantity=form.cleaned_data["quantity"],
+                             reason=form.cleaned_data["reason"], user=request.user,
+                             batch=form.cleaned_data["token"])]
+
+    def done(movements):
+        (movement,) = movements
+        return _("Adjusted: %(item)s %(quantity)+d.") % {
+            "item": movement.item.name, "quantity": movement.quantity}
+
+    return _booking_page(request, AdjustForm, "logistics/stock_adjust.html", book, done,
+                         initial={"item": request.GET.get("item")})
 
 
 @login_required
@@ -100,7 +143,7 @@ def item_ledger(request, sku):
     rows = selectors.stock_rows_for(request.user, item=item)
     filters = LedgerFilterForm(request.GET or None)
     movements = filters.apply(selectors.movements_for(request.user, item=item))
-    page = Paginator(movements, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(movements, request.GET.get("page"), LEDGER_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "logistics/stock_item.html", {

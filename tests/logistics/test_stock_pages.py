@@ -212,3 +212,81 @@ def test_the_ledger_costs_the_same_queries_for_more_movements(coordinator_client
         stock.receive(warehouse=warehouse, lines={items[0]: 1},
                       user=UserFactory(role="coordinator"))
     assert queries() == few
+
+
+def test_the_ledger_pages_newest_first_without_counting(coordinator_client, coordinator,
+                                                        warehouse, items):
+    for number in range(1, 53):
+        stock.receive(warehouse=warehouse, lines={items[0]: 1}, user=coordinator,
+                      note=f"levering-{number:02d}")
+    first = coordinator_client.get("/stock/items/TEST-ROMPER/").content.decode()
+    assert "levering-52" in first and "levering-03" in first and "levering-02" not in first
+    assert "page=2" in first and "Pagina 1" in first
+    second = coordinator_client.get("/stock/items/TEST-ROMPER/?page=2").content.decode()
+    assert "levering-02" in second and "levering-01" in second and "levering-03" not in second
+    assert "page=3" not in second and "page=1" in second
+    for nonsense in ("0", "-1", "abc", "99999999999999999999"):
+        response = coordinator_client.get(f"/stock/items/TEST-ROMPER/?page={nonsense}")
+        assert response.status_code == 200
+
+
+def test_a_coordinator_adjusts_with_a_reason(coordinator_client, coordinator, warehouse, items):
+    romper = items[0]
+    stock.receive(warehouse=warehouse, lines={romper: 10}, user=coordinator)
+    page = coordinator_client.get("/stock/adjust/?item=TEST-ROMPER")
+    assert 'value="TEST-ROMPER" selected' in page.content.decode()
+    data = {"warehouse": warehouse.pk, "item": "TEST-ROMPER", "quantity": "-3",
+            "reason": "Waterschade", "token": form_token(page)}
+    response = coordinator_client.post("/stock/adjust/", data, follow=True)
+    assert "Rompertje test -3" in response.content.decode()
+    coordinator_client.post("/stock/adjust/", data)  # the same form again: booked once
+    assert on_hand(romper, warehouse) == 7
+    movement = StockMovement.objects.get(kind=MovementKind.ADJUSTMENT)
+    assert (movement.quantity, movement.note, movement.created_by) == (-3, "Waterschade",
+                                                                       coordinator)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"quantity": "0"}, "quantity"), ({"quantity": ""}, "quantity"),
+    ({"quantity": "x"}, "quantity"), ({"reason": "  "}, "reason"),
+    ({"item": "NOPE"}, "item"), ({"quantity": "-11"}, "__all__"),
+])
+def test_bad_adjustments_are_refused_on_the_form(coordinator_client, coordinator, warehouse,
+                                                 items, change, field):
+    stock.receive(warehouse=warehouse, lines={items[0]: 10}, user=coordinator)
+    data = {"warehouse": warehouse.pk, "item": "TEST-ROMPER", "quantity": "-1",
+            "reason": "Kapot", "token": str(uuid.uuid4()), **change}
+    response = coordinator_client.post("/stock/adjust/", data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert on_hand(items[0], warehouse) == 10
+
+
+def test_volunteers_neither_adjust_nor_move(warehouse_client):
+    assert warehouse_client.get("/stock/adjust/").status_code == 403
+    assert warehouse_client.post("/stock/transfer/", {}).status_code == 403
+
+
+def test_a_coordinator_moves_stock_between_warehouses(coordinator_client, coordinator,
+                                                      warehouse, items):
+    other = WarehouseFactory(name="Magazijn Oost")
+    stock.receive(warehouse=warehouse, lines={items[0]: 10}, user=coordinator)
+    page = coordinator_client.get("/stock/transfer/")
+    data = {"warehouse": warehouse.pk, "destination": other.pk, "token": form_token(page),
+            "item-TEST-ROMPER": "4", "note": "Voor de uitdeeldag"}
+    coordinator_client.post("/stock/transfer/", data)
+    coordinator_client.post("/stock/transfer/", data)
+    assert (on_hand(items[0], warehouse), on_hand(items[0], other)) == (6, 4)
+
+    too_much = coordinator_client.post("/stock/transfer/", {
+        **data, "token": str(uuid.uuid4()), "item-TEST-ROMPER": "7"})
+    assert "Niet genoeg voorraad" in " ".join(too_much.context["form"].non_field_errors())
+    same = coordinator_client.post("/stock/transfer/", {
+        **data, "token": str(uuid.uuid4()), "destination": warehouse.pk})
+    assert "destination" in same.context["form"].errors
+    assert (on_hand(items[0], warehouse), on_hand(items[0], other)) == (6, 4)
+
+
+def test_moving_stock_needs_two_warehouses(coordinator_client, warehouse):
+    response = coordinator_client.get("/stock/transfer/")
+    assert response.status_code == 200 and response.context["form"] is None

@@ -29,6 +29,8 @@ ACCESS = [
     ("stock:levels", "/stock/", {ANON: 302, REF: 403, WH: 200, COORD: 200}),
     ("stock:receive", "/stock/receive/", {ANON: 302, REF: 403, WH: 200, COORD: 200}),
     ("stock:count", "/stock/count/", {ANON: 302, REF: 403, WH: 200, COORD: 200}),
+    ("stock:adjust", "/stock/adjust/", {ANON: 302, REF: 403, WH: 403, COORD: 200}),
+    ("stock:transfer", "/stock/transfer/", {ANON: 302, REF: 403, WH: 403, COORD: 200}),
     ("stock:item", "/stock/items/ROMPER-50-56/", {ANON: 302, REF: 403, WH: 200, COORD: 200}),
     ("api-schema", "/api/schema/", {ANON: 200, REF: 200, WH: 200, COORD: 200}),
     ("api-docs", "/api/docs/", {ANON: 200, REF: 200, WH: 200, COORD: 200}),
