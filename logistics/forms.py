@@ -8,8 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from logistics.api.serializers import MAX_QUANTITY
 from logistics.models import Item, MovementKind
+from logistics.services.stock import MAX_QUANTITY
 
 
 class ItemQuantitiesForm(forms.Form):

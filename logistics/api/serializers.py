@@ -1,11 +1,10 @@
 """Input and output of the stock API (DESIGN §7.2); one serializer per use."""
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from logistics.models import Item, KitComponent, KitType, StockMovement, Warehouse
-
-MAX_QUANTITY = 100_000  # a typo guard: no warehouse receives more of one item at once
+from logistics.services.stock import MAX_QUANTITY
+from startpakket.api.fields import CodeRelatedField
 
 
 class KitComponentSerializer(serializers.ModelSerializer):
@@ -36,26 +35,6 @@ class StockRowSerializer(serializers.Serializer):
     reserved = serializers.IntegerField()
     available = serializers.IntegerField()
     low = serializers.BooleanField()
-
-
-class CodeRelatedField(serializers.SlugRelatedField):
-    """A related object named by its code; one that does not exist, or that the user may not
-    use, gets the same message, so nothing is revealed about other organisations."""
-
-    default_error_messages = {
-        "does_not_exist": _("Unknown code: %(value)s."),
-        "invalid": _("Enter a code."),
-    }
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        try:
-            return self.get_queryset().get(**{self.slug_field: data})
-        except self.get_queryset().model.DoesNotExist:
-            raise serializers.ValidationError(
-                self.error_messages["does_not_exist"] % {"value": data[:50]}
-            ) from None
 
 
 class StockFilterSerializer(serializers.Serializer):

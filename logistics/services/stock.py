@@ -30,6 +30,9 @@ from logistics.models import (
 )
 from startpakket.errors import ConflictError, DomainError
 
+# A typo guard: no warehouse books more of one item at once (an extra 0, a barcode in the field).
+MAX_QUANTITY = 100_000
+
 
 @dataclass(frozen=True)
 class Shortage:
@@ -102,8 +105,10 @@ def _merged(lines: Lines, *, allow_zero: bool = False) -> dict[Item, int]:
     pairs = lines.items() if isinstance(lines, Mapping) else lines
     totals: dict[Item, int] = {}
     for item, quantity in pairs:
-        if not isinstance(quantity, int) or quantity < 0 or (quantity == 0 and not allow_zero):
-            raise DomainError(_("Quantities must be whole numbers above zero."))
+        if (not isinstance(quantity, int) or quantity < 0 or quantity > MAX_QUANTITY
+                or (quantity == 0 and not allow_zero)):
+            raise DomainError(_("Quantities must be whole numbers above zero, at most %(max)d.")
+                              % {"max": MAX_QUANTITY})
         totals[item] = totals.get(item, 0) + quantity
     if not totals:
         raise DomainError(_("Enter at least one item."))
@@ -186,7 +191,7 @@ def adjust(*, warehouse: Warehouse, item: Item, quantity: int, reason: str, user
     """Correct one item by a signed amount, e.g. damaged goods (−) or a found box (+)."""
     if not reason.strip():
         raise DomainError(_("Give a reason for the adjustment."))
-    if not isinstance(quantity, int) or quantity == 0:
+    if not isinstance(quantity, int) or quantity == 0 or abs(quantity) > MAX_QUANTITY:
         raise DomainError(_("The adjustment must be a whole number other than zero."))
     (movement,) = _write_movements([
         StockMovement(item=item, warehouse=warehouse, quantity=quantity,

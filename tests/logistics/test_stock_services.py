@@ -42,7 +42,8 @@ def test_receive_books_one_movement_per_item_and_raises_the_level(warehouse, war
     assert_no_drift()
 
 
-@pytest.mark.parametrize("lines", [[], [("item", 0)], [("item", -2)], [("item", 1.5)]])
+@pytest.mark.parametrize("lines", [[], [("item", 0)], [("item", -2)], [("item", 1.5)],
+                                   [("item", 100_001)]])
 def test_receive_refuses_empty_and_non_positive_lines(warehouse, warehouse_user, items, lines):
     lines = [(items[0], quantity) for _, quantity in lines]
     with pytest.raises(DomainError):
