@@ -5,15 +5,38 @@ import uuid
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from logistics.models import Item, MovementKind
-from logistics.services.stock import MAX_QUANTITY
+from logistics.services.stock import MAX_QUANTITY, last_movement_id
+
+# Dates a ledger can hold; anything else is a typo (and would overflow the conversion to UTC).
+FIRST_DATE, LAST_DATE = datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)
+
+
+def items_on_hand_or_active(warehouses):
+    """Active items, and inactive ones still on a shelf of these warehouses: those can still be
+    counted, adjusted or moved away."""
+    return Item.objects.filter(
+        Q(is_active=True) | Q(levels__warehouse__in=warehouses, levels__on_hand__gt=0)
+    ).distinct().order_by("name")
+
+
+class ItemChoiceField(forms.ModelChoiceField):
+    """An item chosen by SKU; a value the database cannot even compare (a NUL character) is
+    simply not a valid choice."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                        code="invalid_choice")
+        return super().to_python(value)
 
 
 class ItemQuantitiesForm(forms.Form):
-    """A warehouse, a one-time token, a note and a quantity per active item.
+    """A warehouse, a one-time token, a note and a quantity per item.
 
     The token is made when the form is shown and becomes the booking's batch: submitting the
     same form twice (a double tap, the back button) books it once.
@@ -24,6 +47,9 @@ class ItemQuantitiesForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     minimum = 1
 
+    def items_for(self, warehouses):
+        return Item.objects.active().order_by("name")
+
     def __init__(self, *args, warehouses, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["warehouse"].queryset = warehouses
@@ -32,7 +58,7 @@ class ItemQuantitiesForm(forms.Form):
         if len(options) == 1:
             self.fields["warehouse"].initial = options[0]
             self.fields["warehouse"].widget = forms.HiddenInput()
-        self.items = list(Item.objects.active().order_by("name"))
+        self.items = list(self.items_for(warehouses))
         for item in self.items:
             self.fields[self.field_name(item)] = forms.IntegerField(
                 label=item.name,
@@ -80,17 +106,25 @@ class CountForm(ItemQuantitiesForm):
     """Blank means "not counted"; 0 means the shelf is empty."""
 
     minimum = 0
+    ledger_seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def items_for(self, warehouses):
+        return items_on_hand_or_active(warehouses)
     nothing_entered = _("Enter the counted quantity for at least one item.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["note"].help_text = _("For example which shelf or room you counted.")
+        self.fields["ledger_seen"].initial = last_movement_id()
 
 
 class TransferForm(ItemQuantitiesForm):
     nothing_entered = _("Enter the quantity to move for at least one item.")
 
     destination = forms.ModelChoiceField(queryset=None, label=_("To warehouse"))
+
+    def items_for(self, warehouses):
+        return items_on_hand_or_active(warehouses)
 
     def __init__(self, *args, warehouses, **kwargs):
         super().__init__(*args, warehouses=warehouses, **kwargs)
@@ -111,8 +145,7 @@ class AdjustForm(forms.Form):
     """One item at one warehouse, up or down, always with a reason."""
 
     warehouse = forms.ModelChoiceField(queryset=None, label=_("Warehouse"))
-    item = forms.ModelChoiceField(queryset=Item.objects.active().order_by("name"),
-                                  label=_("Item"), to_field_name="sku")
+    item = ItemChoiceField(queryset=Item.objects.none(), label=_("Item"), to_field_name="sku")
     quantity = forms.IntegerField(
         label=_("Change"), min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY,
         help_text=_("Negative to take away (e.g. -3 for damaged goods), positive to add."),
@@ -124,6 +157,7 @@ class AdjustForm(forms.Form):
     def __init__(self, *args, warehouses, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["warehouse"].queryset = warehouses
+        self.fields["item"].queryset = items_on_hand_or_active(warehouses)
         self.fields["token"].initial = uuid.uuid4()
 
     def clean_quantity(self):
@@ -140,10 +174,16 @@ class AdjustForm(forms.Form):
 
 
 class LedgerFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Up to and including"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False,
+        validators=[MinValueValidator(FIRST_DATE), MaxValueValidator(LAST_DATE)],
+        widget=forms.DateInput(attrs={"type": "date", "min": FIRST_DATE, "max": LAST_DATE}),
+    )
+    date_to = forms.DateField(
+        label=_("Up to and including"), required=False,
+        validators=[MinValueValidator(FIRST_DATE), MaxValueValidator(LAST_DATE)],
+        widget=forms.DateInput(attrs={"type": "date", "min": FIRST_DATE, "max": LAST_DATE}),
+    )
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=[("", _("All kinds")), *MovementKind.choices])
 

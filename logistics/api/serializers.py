@@ -1,5 +1,6 @@
 """Input and output of the stock API (DESIGN §7.2); one serializer per use."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from logistics.models import Item, KitComponent, KitType, StockMovement, Warehouse
@@ -67,6 +68,18 @@ class ReceiptInputSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         if warehouses is not None:
             self.fields["warehouse"].queryset = warehouses
+
+    def validate_lines(self, lines):
+        totals: dict = {}
+        for line in lines:
+            totals[line["item"]] = totals.get(line["item"], 0) + line["quantity"]
+        too_many = sorted(item.sku for item, total in totals.items() if total > MAX_QUANTITY)
+        if too_many:
+            raise serializers.ValidationError(
+                _("At most %(max)d of one item at once: %(items)s.")
+                % {"max": MAX_QUANTITY, "items": ", ".join(too_many)}
+            )
+        return lines
 
 
 class MovementSerializer(serializers.ModelSerializer):

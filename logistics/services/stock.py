@@ -3,8 +3,8 @@
 Each runs in one transaction: it writes the ledger rows and changes the stored levels with
 conditional ``F()`` updates, so two people booking at once can never take the same goods twice.
 A decrease is one ``UPDATE … WHERE on_hand >= reserved + n``: the database checks and changes in one
-step under the row lock, so nothing is read before the lock is held. Items are always touched in
-the order of their id, so two transactions never wait on each other in a circle.
+step under the row lock, so nothing is read before the lock is held. Level rows are always touched
+in the order (warehouse id, item id), so two transactions never wait on each other in a circle.
 Anything short makes the whole action fail; the error names each short item.
 """
 
@@ -87,6 +87,18 @@ class CountBelowReserved(ConflictError):
         )
 
 
+class CountedWhileMoving(ConflictError):
+    code = "counted_while_moving"
+
+    def __init__(self, items: list[Item]):
+        self.items = items
+        super().__init__(
+            _("Booked while you were counting: %(items)s. Count these again; nothing was "
+              "saved.") % {"items": ", ".join(item.name for item in items)},
+            items=[item.sku for item in items],
+        )
+
+
 class ReservationClosed(ConflictError):
     code = "reservation_closed"
 
@@ -105,11 +117,11 @@ def _merged(lines: Lines, *, allow_zero: bool = False) -> dict[Item, int]:
     pairs = lines.items() if isinstance(lines, Mapping) else lines
     totals: dict[Item, int] = {}
     for item, quantity in pairs:
-        if (not isinstance(quantity, int) or quantity < 0 or quantity > MAX_QUANTITY
-                or (quantity == 0 and not allow_zero)):
-            raise DomainError(_("Quantities must be whole numbers above zero, at most %(max)d.")
-                              % {"max": MAX_QUANTITY})
+        if not isinstance(quantity, int) or quantity < 0 or (quantity == 0 and not allow_zero):
+            raise DomainError(_("Quantities must be whole numbers above zero."))
         totals[item] = totals.get(item, 0) + quantity
+    if any(total > MAX_QUANTITY for total in totals.values()):
+        raise DomainError(_("At most %(max)d of one item at once.") % {"max": MAX_QUANTITY})
     if not totals:
         raise DomainError(_("Enter at least one item."))
     return dict(sorted(totals.items(), key=lambda pair: pair[0].pk))
@@ -205,11 +217,22 @@ def adjust(*, warehouse: Warehouse, item: Item, quantity: int, reason: str, user
     return movement
 
 
+def last_movement_id() -> int:
+    """Where the ledger stands now; a count form remembers it (see ``count``)."""
+    return StockMovement.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
 @transaction.atomic
 def count(*, warehouse: Warehouse, counted: Lines, user, note: str = "",
-          batch: uuid.UUID | None = None) -> list[StockMovement]:
+          batch: uuid.UUID | None = None,
+          ledger_seen: int | None = None) -> list[StockMovement]:
     """Record what was found on the shelf; the difference with the books becomes a count
-    correction. Items that were not counted are left alone."""
+    correction. Items that were not counted are left alone.
+
+    ``ledger_seen`` is ``last_movement_id()`` from when the count began. An item booked at this
+    warehouse since then (a delivery, a packed kit) may or may not be in the counted figure, so
+    the count is refused for it rather than undoing that booking; the error names the items to
+    count again."""
     counted = _merged(counted, allow_zero=True)
     batch = batch or uuid.uuid4()
     if StockMovement.objects.filter(batch=batch).exists():
@@ -221,6 +244,13 @@ def count(*, warehouse: Warehouse, counted: Lines, user, note: str = "",
         for level in StockLevel.objects.select_for_update()
         .filter(warehouse=warehouse, item__in=list(counted)).order_by("item_id")
     }
+    if ledger_seen is not None:
+        moved = set(
+            StockMovement.objects.filter(warehouse=warehouse, item__in=list(counted),
+                                         id__gt=ledger_seen).values_list("item_id", flat=True)
+        )
+        if moved:
+            raise CountedWhileMoving([item for item in counted if item.pk in moved])
     below = [
         (item, quantity, levels[item.pk].reserved)
         for item, quantity in counted.items()
@@ -261,13 +291,16 @@ def transfer(*, source: Warehouse, destination: Warehouse, lines: Lines, user,
             (destination, 1, MovementKind.TRANSFER_IN),
         )
     ])
-    _take(source, lines)
-    _add(destination, lines)
+    # Both warehouses' rows in warehouse order, whichever way the goods go.
+    steps = sorted([(source, _take), (destination, _add)], key=lambda step: step[0].pk)
+    for warehouse, change in steps:
+        change(warehouse, lines)
     return movements
 
 
 def kit_requirements(kit_type: KitType, *, kits: int = 1, babies: int = 1) -> dict[Item, int]:
-    """What ``kits`` kits of this type hold; ``per_baby`` lines count once per baby."""
+    """What ``kits`` kits of this type hold, each made for ``babies`` babies (twins: 2): the
+    ``per_baby`` lines are multiplied by ``babies``, the others are once per kit."""
     if kits < 1 or babies < 1:
         raise DomainError(_("The number of kits and of babies must be at least one."))
     return _merged(
@@ -334,9 +367,10 @@ def release(*, reservation: Reservation, user) -> None:
 def consume(*, reservation: Reservation, user, note: str = "") -> list[StockMovement]:
     """The kit is packed: the reserved goods leave the stock as issue movements."""
     lines = _close(reservation, ReservationState.CONSUMED)
+    batch = uuid.uuid4()
     movements = _write_movements([
         StockMovement(item=item, warehouse_id=reservation.warehouse_id, quantity=-quantity,
-                      kind=MovementKind.ISSUE, reservation=reservation, note=note,
+                      kind=MovementKind.ISSUE, reservation=reservation, batch=batch, note=note,
                       created_by=user)
         for item, quantity in lines.items()
     ])
@@ -350,15 +384,42 @@ def consume(*, reservation: Reservation, user, note: str = "") -> list[StockMove
     return movements
 
 
+class ReturnRefused(ConflictError):
+    code = "return_refused"
+
+
 @transaction.atomic
-def return_to_stock(*, warehouse: Warehouse, lines: Lines, user, note: str,
-                    reservation: Reservation | None = None) -> list[StockMovement]:
-    """Goods that were issued come back, e.g. a packed kit that was cancelled."""
+def return_to_stock(*, reservation: Reservation, user, note: str, lines: Lines | None = None,
+                    batch: uuid.UUID | None = None) -> list[StockMovement]:
+    """Goods of a packed kit come back on the shelf, e.g. when the referral is cancelled after
+    packing. By default everything that was issued; never more than was issued and not yet
+    returned."""
+    reservation = Reservation.objects.select_for_update().get(pk=reservation.pk)
+    if reservation.state != ReservationState.CONSUMED:
+        raise ReturnRefused(_("Only goods of a packed kit can be returned."))
+    outstanding: dict[int, int] = {}
+    for movement in reservation.movements.filter(
+        kind__in=[MovementKind.ISSUE, MovementKind.RETURN]
+    ):
+        outstanding[movement.item_id] = outstanding.get(movement.item_id, 0) - movement.quantity
+    if lines is None:
+        items = Item.objects.in_bulk([pk for pk, left in outstanding.items() if left > 0])
+        lines = {items[pk]: left for pk, left in outstanding.items() if left > 0}
+        if not lines:
+            raise ReturnRefused(_("Everything of this kit was already returned."))
     lines = _merged(lines)
+    too_many = [item.name for item, quantity in lines.items()
+                if quantity > outstanding.get(item.pk, 0)]
+    if too_many:
+        raise ReturnRefused(
+            _("More returned than was packed: %(items)s.") % {"items": ", ".join(too_many)}
+        )
+    batch = batch or uuid.uuid4()
+    warehouse = reservation.warehouse
     movements = _write_movements([
         StockMovement(item=item, warehouse=warehouse, quantity=quantity,
-                      kind=MovementKind.RETURN, reservation=reservation, note=note,
-                      created_by=user)
+                      kind=MovementKind.RETURN, reservation=reservation, batch=batch,
+                      note=note, created_by=user)
         for item, quantity in lines.items()
     ])
     _add(warehouse, lines)

@@ -54,7 +54,8 @@ def _booking_page(request, form_class, template, book, done_message, *, minimum=
         except stock.AlreadyBooked as error:
             messages.info(request, error.detail)
             return redirect(_levels_url(warehouse))
-        except (stock.CountBelowReserved, stock.InsufficientStock) as error:
+        except (stock.CountBelowReserved, stock.CountedWhileMoving,
+                stock.InsufficientStock) as error:
             form.add_error(None, error.detail)
         else:
             messages.success(request, done_message(movements))
@@ -85,7 +86,8 @@ def count(request):
 
     def book(form, warehouse):
         return stock.count(warehouse=warehouse, counted=form.lines(), user=request.user,
-                           note=form.cleaned_data["note"], batch=form.cleaned_data["token"])
+                           note=form.cleaned_data["note"], batch=form.cleaned_data["token"],
+                           ledger_seen=form.cleaned_data["ledger_seen"])
 
     def done(movements):
         if not movements:

@@ -14,7 +14,8 @@ class CodeRelatedField(serializers.SlugRelatedField):
     }
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
+        # A NUL character cannot even be compared by PostgreSQL: no code has one.
+        if not isinstance(data, str) or "\x00" in data:
             self.fail("invalid")
         try:
             return self.get_queryset().get(**{self.slug_field: data})

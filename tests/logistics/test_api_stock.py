@@ -89,6 +89,8 @@ def test_a_coordinator_sees_every_warehouse_and_filters(token_client, coordinato
     rows = api.get(f"/api/v1/stock/?warehouse={other_warehouse.code}&low=false").json()["results"]
     assert [row["item"] for row in rows] == ["TEST-ROMPER"]
     assert api.get("/api/v1/stock/?low=maybe").status_code == 400
+    assert api.get("/api/v1/stock/?warehouse=%00").status_code == 400
+    assert api.get("/api/v1/stock/?item=%00").status_code == 400
     response = api.get("/api/v1/stock/?item=NOPE", HTTP_ACCEPT_LANGUAGE="en")
     assert (response.status_code, response.json()["errors"]) == (
         400, {"item": ["Unknown code: NOPE."]})
@@ -173,6 +175,10 @@ DROP = object()
     ({"lines": [{"item": 42, "quantity": 1}]}, "lines.0.item"),
     ({"note": "x" * 501}, "note"),
     ({"warehouse": ["a"]}, "warehouse"),
+    ({"warehouse": "magazijn\u0000"}, "warehouse"),
+    ({"lines": [{"item": "TEST\u0000", "quantity": 1}]}, "lines.0.item"),
+    ({"lines": [{"item": "TEST-ROMPER", "quantity": 60_000},
+                {"item": "TEST-ROMPER", "quantity": 60_000}]}, "lines"),
 ])
 def test_bad_receipts_get_field_errors_and_write_nothing(token_client, warehouse_user, warehouse,
                                                          romper, body, field):

@@ -100,3 +100,46 @@ def test_a_receipt_submitted_twice_at_once_books_once(setup):
     assert StockLevel.objects.get(item=romper, warehouse=warehouse).on_hand == 10
     assert StockMovement.objects.count() == 2
     assert ledger.find_drift() == []
+
+
+def test_transfers_both_ways_at_once_neither_deadlock_nor_drift(setup):
+    user, warehouse, _, romper, blanket = setup
+    other = WarehouseFactory()
+    for each in (warehouse, other):
+        stock.receive(warehouse=each, lines={romper: 100, blanket: 100}, user=user)
+    directions = iter([(warehouse, other), (other, warehouse)] * (THREADS // 2))
+    lock = threading.Lock()
+
+    def move():
+        with lock:
+            source, destination = next(directions)
+        return stock.transfer(source=source, destination=destination,
+                              lines={romper: 1, blanket: 1}, user=user)
+
+    results = run_at_once(move)
+
+    assert all(isinstance(r, list) for r in results), results
+    assert StockLevel.objects.get(item=romper, warehouse=warehouse).on_hand == 100
+    assert ledger.find_drift() == []
+
+
+def test_repairing_while_people_book_loses_no_booking(setup):
+    user, warehouse, _, romper, blanket = setup
+    stock.receive(warehouse=warehouse, lines={romper: 1}, user=user)
+    StockLevel.objects.filter(item=romper).update(on_hand=50)  # drift to repair
+    items = iter([romper, blanket] * THREADS)
+    lock = threading.Lock()
+
+    def book_or_repair():
+        with lock:
+            item = next(items)
+        if item is blanket and not getattr(book_or_repair, "repaired", False):
+            book_or_repair.repaired = True
+            return ledger.repair()
+        return stock.receive(warehouse=warehouse, lines={item: 1}, user=user)
+
+    results = run_at_once(book_or_repair)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert ledger.find_drift() == []
+    assert StockLevel.objects.get(item=romper, warehouse=warehouse).on_hand == 1 + THREADS // 2

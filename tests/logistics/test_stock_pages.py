@@ -31,6 +31,15 @@ def form_token(response) -> str:
     return re.search(r'name="token" value="([0-9a-f-]+)"', response.content.decode())[1]
 
 
+def count_form(client) -> dict:
+    """The hidden fields of a freshly shown count form."""
+    page = client.get("/stock/count/").content.decode()
+    return {
+        "token": re.search(r'name="token" value="([0-9a-f-]+)"', page)[1],
+        "ledger_seen": re.search(r'name="ledger_seen" value="(\d+)"', page)[1],
+    }
+
+
 def test_the_receive_form_books_a_delivery(warehouse_client, warehouse_user, warehouse, items):
     page = warehouse_client.get("/stock/receive/")
     assert page.status_code == 200
@@ -44,7 +53,7 @@ def test_the_receive_form_books_a_delivery(warehouse_client, warehouse_user, war
     }, follow=True)
 
     assert response.redirect_chain[-1][0] == f"/stock/?warehouse={warehouse.code}"
-    assert "2 artikelen" not in response.content.decode()
+    assert "Ontvangen: 1 artikel geboekt." in response.content.decode()
     assert on_hand(items[0], warehouse) == 24
     movement = StockMovement.objects.get()
     assert (movement.kind, movement.created_by, movement.note) == (
@@ -105,11 +114,13 @@ def test_a_coordinator_chooses_the_warehouse(coordinator_client, items):
 def test_the_count_form_books_the_differences(warehouse_client, warehouse_user, warehouse, items):
     romper, diapers = items
     stock.receive(warehouse=warehouse, lines={romper: 10, diapers: 4}, user=warehouse_user)
-    page = warehouse_client.get("/stock/count/")
-    assert "10" not in page.content.decode().split("<form")[1]  # a blind count
+    page = warehouse_client.get("/stock/count/").content.decode()
+    # A blind count: the booked figures are not in the fields.
+    item_inputs = re.findall(r'<input[^>]*name="item-[^"]*"[^>]*>', page)
+    assert len(item_inputs) == 2 and not any("value=" in field for field in item_inputs)
 
     response = warehouse_client.post("/stock/count/", {
-        "warehouse": warehouse.pk, "token": form_token(page),
+        "warehouse": warehouse.pk, **count_form(warehouse_client),
         "item-TEST-ROMPER": "8", "item-TEST-LUIERS": "", "note": "Plank A",
     }, follow=True)
 
@@ -122,7 +133,7 @@ def test_the_count_form_books_the_differences(warehouse_client, warehouse_user, 
 def test_a_count_of_zero_is_a_count(warehouse_client, warehouse_user, warehouse, items):
     stock.receive(warehouse=warehouse, lines={items[1]: 4}, user=warehouse_user)
     warehouse_client.post("/stock/count/", {
-        "warehouse": warehouse.pk, "token": str(uuid.uuid4()), "item-TEST-LUIERS": "0"})
+        "warehouse": warehouse.pk, **count_form(warehouse_client), "item-TEST-LUIERS": "0"})
     assert on_hand(items[1], warehouse) == 0
 
 
@@ -132,7 +143,7 @@ def test_a_count_below_the_reservations_is_refused_on_the_form(warehouse_client,
     stock.receive(warehouse=warehouse, lines={romper: 5}, user=warehouse_user)
     stock.reserve(kit_type=kit_with([(romper, 4)]), warehouse=warehouse, user=warehouse_user)
     response = warehouse_client.post("/stock/count/", {
-        "warehouse": warehouse.pk, "token": str(uuid.uuid4()), "item-TEST-ROMPER": "2"})
+        "warehouse": warehouse.pk, **count_form(warehouse_client), "item-TEST-ROMPER": "2"})
     assert response.status_code == 200
     assert "gereserveerd" in " ".join(response.context["form"].non_field_errors())
     assert on_hand(romper, warehouse) == 5
@@ -174,11 +185,11 @@ def test_the_ledger_shows_who_did_what_and_filters(warehouse_client, warehouse_u
     html = warehouse_client.get("/stock/items/TEST-ROMPER/").content.decode()
     assert "ontvangst" in html and "telcorrectie" in html
     assert warehouse_user.get_full_name() in html and "Levering" in html
-    assert "+10" in html and "-1" in html
+    assert 'class="num positive">+10<' in html and 'class="num negative">-1<' in html
 
     only_counts = warehouse_client.get("/stock/items/TEST-ROMPER/?kind=count_correction")
     assert "Levering" not in only_counts.content.decode()
-    tomorrow = warehouse_client.get("/stock/items/TEST-ROMPER/?date_from=2999-01-01")
+    tomorrow = warehouse_client.get("/stock/items/TEST-ROMPER/?date_from=2099-01-01")
     assert "Levering" not in tomorrow.content.decode()
     today = warehouse_client.get(
         f"/stock/items/TEST-ROMPER/?date_from={StockMovement.objects.first().created_at.date()}")
@@ -290,3 +301,71 @@ def test_a_coordinator_moves_stock_between_warehouses(coordinator_client, coordi
 def test_moving_stock_needs_two_warehouses(coordinator_client, warehouse):
     response = coordinator_client.get("/stock/transfer/")
     assert response.status_code == 200 and response.context["form"] is None
+
+
+def test_a_count_of_an_item_booked_meanwhile_asks_for_a_recount(warehouse_client,
+                                                                warehouse_user, warehouse,
+                                                                items):
+    romper = items[0]
+    stock.receive(warehouse=warehouse, lines={romper: 10}, user=warehouse_user)
+    hidden = count_form(warehouse_client)
+    stock.receive(warehouse=warehouse, lines={romper: 6}, user=warehouse_user)
+    response = warehouse_client.post("/stock/count/", {
+        "warehouse": warehouse.pk, **hidden, "item-TEST-ROMPER": "10"})
+    assert "opnieuw" in " ".join(response.context["form"].non_field_errors())
+    assert on_hand(romper, warehouse) == 16
+
+
+def test_a_volunteer_cannot_count_in_another_warehouse(warehouse_client, coordinator, items):
+    other = WarehouseFactory()
+    stock.receive(warehouse=other, lines={items[0]: 10}, user=coordinator)
+    response = warehouse_client.post("/stock/count/", {
+        "warehouse": other.pk, **count_form(warehouse_client), "item-TEST-ROMPER": "0"})
+    assert "warehouse" in response.context["form"].errors
+    assert "Magazijn" in response.content.decode()  # the hidden field's error is shown
+    assert on_hand(items[0], other) == 10
+
+
+def test_a_volunteer_of_a_closed_warehouse_books_nothing(warehouse_client, warehouse, items):
+    warehouse.is_active = False
+    warehouse.save(update_fields=["is_active"])
+    page = warehouse_client.get("/stock/receive/")
+    assert page.status_code == 200 and page.context["form"] is None
+    warehouse_client.post("/stock/receive/", {
+        "warehouse": warehouse.pk, "token": str(uuid.uuid4()), "item-TEST-ROMPER": "3"})
+    assert not StockMovement.objects.exists()
+
+
+def test_an_inactive_item_still_on_the_shelf_can_be_counted_not_received(
+        warehouse_client, warehouse_user, warehouse, items):
+    romper = items[0]
+    stock.receive(warehouse=warehouse, lines={romper: 4}, user=warehouse_user)
+    romper.is_active = False
+    romper.save(update_fields=["is_active"])
+    assert "item-TEST-ROMPER" not in warehouse_client.get("/stock/receive/").content.decode()
+    warehouse_client.post("/stock/count/", {
+        "warehouse": warehouse.pk, **count_form(warehouse_client), "item-TEST-ROMPER": "0"})
+    assert on_hand(romper, warehouse) == 0
+
+
+@pytest.mark.parametrize("query", [
+    "date_to=9999-12-31", "date_from=0001-01-01", "date_from=1999-12-31",
+    "kind=%00", "page=%00", "date_from=%00",
+])
+def test_odd_ledger_filters_are_field_errors(coordinator_client, items, query):
+    response = coordinator_client.get(f"/stock/items/TEST-ROMPER/?{query}")
+    assert response.status_code == 200
+    assert response.context["filters"].errors or "page" in query
+
+
+@pytest.mark.parametrize("path", ["/stock/items/%00/", "/stock/items/romper/",
+                                  "/stock/items/A--B/"])
+def test_an_item_path_that_is_no_sku_is_404(coordinator_client, path):
+    assert coordinator_client.get(path).status_code == 404
+
+
+def test_a_nul_character_in_a_choice_is_a_field_error(coordinator_client, warehouse, items):
+    response = coordinator_client.post("/stock/adjust/", {
+        "warehouse": warehouse.pk, "item": "TEST\x00", "quantity": "1", "reason": "x",
+        "token": str(uuid.uuid4())})
+    assert "item" in response.context["form"].errors

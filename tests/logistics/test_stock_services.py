@@ -169,10 +169,52 @@ def test_reserve_release_consume(warehouse, coordinator, items):
         with pytest.raises(stock.ReservationClosed):
             action(reservation=twins, user=coordinator)
     assert level(a, warehouse).on_hand == 6
-    stock.return_to_stock(warehouse=warehouse, lines={a: 4, b: 1}, user=coordinator,
-                          note="Pakket geannuleerd", reservation=twins)
-    assert level(a, warehouse).on_hand == 10
+    stock.return_to_stock(reservation=twins, lines={a: 3}, user=coordinator,
+                          note="Pakket geannuleerd")
+    assert level(a, warehouse).on_hand == 9
+    with pytest.raises(stock.ReturnRefused):  # 1 of 4 rompers is left to return, not 2
+        stock.return_to_stock(reservation=twins, lines={a: 2}, user=coordinator, note="x")
+    returned = stock.return_to_stock(reservation=twins, user=coordinator, note="De rest")
+    assert sorted((m.item.sku, m.quantity) for m in returned) == sorted([(a.sku, 1), (b.sku, 1)])
+    assert (level(a, warehouse).on_hand, level(b, warehouse).on_hand) == (10, 10)
+    with pytest.raises(stock.ReturnRefused):
+        stock.return_to_stock(reservation=twins, user=coordinator, note="Nog eens")
+    with pytest.raises(stock.ReturnRefused):  # released, never packed: nothing to return
+        stock.return_to_stock(reservation=single, user=coordinator, note="x")
     assert_no_drift()
+
+
+def test_one_action_is_one_batch(warehouse, coordinator, items):
+    a, b, _ = items
+    stock.receive(warehouse=warehouse, lines={a: 5, b: 5}, user=coordinator)
+    reservation = stock.reserve(kit_type=kit_with([(a, 1), (b, 1)]), warehouse=warehouse,
+                                user=coordinator)
+    issued = stock.consume(reservation=reservation, user=coordinator)
+    assert len({m.batch for m in issued}) == 1
+
+
+def test_the_limit_counts_lines_of_the_same_item_together(warehouse, coordinator, items):
+    with pytest.raises(DomainError):
+        stock.receive(warehouse=warehouse, lines=[(items[0], 60_000), (items[0], 60_000)],
+                      user=coordinator)
+    assert not StockMovement.objects.exists()
+
+
+def test_a_count_is_refused_for_items_booked_while_counting(warehouse, warehouse_user, items):
+    a, b, _ = items
+    stock.receive(warehouse=warehouse, lines={a: 10, b: 10}, user=warehouse_user)
+    seen = stock.last_movement_id()
+    stock.receive(warehouse=WarehouseFactory(), lines={a: 3}, user=warehouse_user)  # elsewhere
+    stock.count(warehouse=warehouse, counted={a: 9}, user=warehouse_user, ledger_seen=seen)
+    assert level(a, warehouse).on_hand == 9
+
+    seen = stock.last_movement_id()
+    stock.receive(warehouse=warehouse, lines={b: 5}, user=warehouse_user)  # a delivery meanwhile
+    with pytest.raises(stock.CountedWhileMoving) as error:
+        stock.count(warehouse=warehouse, counted={a: 8, b: 10}, user=warehouse_user,
+                    ledger_seen=seen)
+    assert error.value.extra() == {"items": [b.sku]}
+    assert (level(a, warehouse).on_hand, level(b, warehouse).on_hand) == (9, 15)
 
 
 def test_movements_are_append_only(warehouse, coordinator, items):
