@@ -1,13 +1,14 @@
-"""What each user may see of stock (DESIGN §1): every query is scoped here, not in the views.
+"""What each user may see (DESIGN §1): every query is scoped here, not in the views.
 
 A coordinator sees every warehouse; a volunteer only their own; a referrer none.
 """
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from logistics.models import Item, KitType, StockLevel, StockMovement, Warehouse
+from logistics.models import Item, KitType, Referral, StockLevel, StockMovement, Warehouse
 from startpakket.roles import Role
 
 
@@ -76,3 +77,40 @@ def movements_for(user, *, item: Item) -> QuerySet[StockMovement]:
     if not user.has_role(Role.COORDINATOR):
         movements = movements.filter(warehouse__in=warehouses_for(user))
     return movements.select_related("warehouse", "created_by").order_by("-created_at", "-id")
+
+
+DUPLICATE_WINDOW = datetime.timedelta(days=60)
+
+
+def referrals_for(user) -> QuerySet[Referral]:
+    """A coordinator sees every referral, a referrer their organisation's, a volunteer those
+    assigned to their warehouse; anyone else none."""
+    referrals = Referral.objects.select_related("kit_type", "organisation", "warehouse")
+    if user.has_role(Role.COORDINATOR):
+        return referrals
+    if user.has_role(Role.REFERRER):
+        return referrals.filter(organisation_id=user.organisation_id)
+    if user.has_role(Role.WAREHOUSE):
+        return referrals.filter(warehouse_id=user.organisation_id)
+    return referrals.none()
+
+
+def _same_family(postcode, house_number, due_date):
+    return Referral.objects.filter(
+        postcode=postcode, house_number=house_number,
+        due_date__gte=due_date - DUPLICATE_WINDOW, due_date__lte=due_date + DUPLICATE_WINDOW,
+    )
+
+
+def with_duplicate_flag(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Adds ``possible_duplicate``: another referral, of any organisation, for the same postcode
+    and house number with a due date within 60 days (DESIGN §4). Only for coordinators."""
+    others = _same_family(OuterRef("postcode"), OuterRef("house_number"), OuterRef("due_date"))
+    return referrals.annotate(possible_duplicate=Exists(others.exclude(pk=OuterRef("pk"))))
+
+
+def possible_duplicates(referral: Referral) -> QuerySet[Referral]:
+    return (
+        _same_family(referral.postcode, referral.house_number, referral.due_date)
+        .exclude(pk=referral.pk).select_related("organisation").order_by("due_date")
+    )

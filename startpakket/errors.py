@@ -31,3 +31,14 @@ class UnprocessableError(DomainError):
 
     status = 422
     code = "unprocessable"
+
+
+class FieldError(DomainError):
+    """Input a service refuses, named by field, so forms and the API can show it there."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, field: str, detail: str):
+        super().__init__(detail, errors={field: [detail]})
+        self.field = field

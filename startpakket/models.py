@@ -36,6 +36,13 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    default_warehouse = models.ForeignKey(
+        "self", verbose_name=_("default warehouse"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        limit_choices_to={"kind": OrganisationKind.WAREHOUSE},
+        help_text=_("Where this organisation's approved referrals are packed, when there is "
+                    "more than one warehouse."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()

@@ -198,6 +198,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "startpakket@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people open the application at; links in e-mails start with it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+PHONENUMBER_DEFAULT_REGION = "NL"
+PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 ADMINS = [("Beheer", address) for address in env_list("ADMINS")]
 
 # --- Security ------------------------------------------------------------------------------------

@@ -105,3 +105,55 @@ def kit_with(components, **kwargs) -> KitType:
         KitComponentFactory(kit_type=kit_type, item=item, quantity=quantity,
                             per_baby=bool(per_baby and per_baby[0]))
     return kit_type
+
+
+def referral_input(**overrides):
+    """A valid ``ReferralInput``: a single parent of 30 with a low wage, due in four months."""
+    import datetime
+    from decimal import Decimal
+
+    import phonenumbers
+
+    from eligibility import rules
+    from logistics.services.referrals import ReferralInput
+
+    values = {
+        "parent_first_name": "Samira",
+        "parent_last_name": "Bakker",
+        "phone": phonenumbers.parse("0612345678", "NL"),
+        "email": "",
+        "language": "nl",
+        "street": "Dorpsstraat",
+        "house_number": 12,
+        "house_number_suffix": "",
+        "postcode": "3511 AB",
+        "city": "Utrecht",
+        "due_date": datetime.date.today() + datetime.timedelta(days=120),
+        "babies": 1,
+        "kit_type": None,
+        "delivery_notes": "",
+        "consent": True,
+        "household": rules.Household(applicant_age=30, has_partner=False, children=0),
+        "incomes": (rules.Income("wages", Decimal("1200.00")),),
+    }
+    values.update(overrides)
+    if values["kit_type"] is None:
+        values["kit_type"] = KitType.objects.get(code="start-50-68")
+    return ReferralInput(**values)
+
+
+def make_referral(user=None, **overrides):
+    """A submitted referral, made the way a nurse makes one: through the service."""
+    from logistics.services.referrals import submit_referral
+
+    return submit_referral(user=user or UserFactory(role=Role.REFERRER),
+                           data=referral_input(**overrides))
+
+
+def stock_for_kits(warehouse, kits: int, kit_code: str = "start-50-68", user=None):
+    """Receive exactly enough for ``kits`` single-baby kits of that type."""
+    from logistics.services import stock
+
+    kit_type = KitType.objects.get(code=kit_code)
+    stock.receive(warehouse=warehouse, lines=stock.kit_requirements(kit_type, kits=kits),
+                  user=user or UserFactory(role=Role.COORDINATOR))

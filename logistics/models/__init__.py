@@ -1,5 +1,14 @@
 """The logistics models, one module per part of DESIGN §5."""
 
+from logistics.models.referrals import (
+    DELIVERY_TARGET,
+    EligibilityOverride,
+    Language,
+    Referral,
+    ReferralNumber,
+    ReferralStatus,
+    ReferralStatusChange,
+)
 from logistics.models.stock import (
     Item,
     KitComponent,
@@ -15,10 +24,17 @@ from logistics.models.stock import (
 )
 
 __all__ = [
+    "DELIVERY_TARGET",
+    "EligibilityOverride",
     "Item",
     "KitComponent",
     "KitType",
+    "Language",
     "MovementKind",
+    "Referral",
+    "ReferralNumber",
+    "ReferralStatus",
+    "ReferralStatusChange",
     "Reservation",
     "ReservationLine",
     "ReservationState",

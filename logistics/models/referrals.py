@@ -1,0 +1,173 @@
+"""Referrals and their history (DESIGN §4).
+
+A referral is one family's request for one kit (twins: one kit for two babies). No BSN, no
+medical details: only what the check, the packing and the delivery need. The current status is a
+field; every change of it is also a ``ReferralStatusChange`` row, written in the same transaction
+by ``logistics.services.referrals``.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from logistics.models.stock import KitType, Reservation, Warehouse
+from startpakket.models import Organisation
+
+# Delivered at least this long before the due date (DESIGN §4: the urgency target).
+DELIVERY_TARGET = datetime.timedelta(weeks=6)
+MAX_BABIES = 3
+
+postcode_validator = RegexValidator(
+    r"^[1-9][0-9]{3} [A-Z]{2}$", _("Enter a Dutch postcode such as 1234 AB.")
+)
+
+
+class ReferralStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    NEEDS_INFO = "needs_info", _("needs information")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    SCHEDULED = "scheduled", _("scheduled")
+    PACKED = "packed", _("packed")
+    DELIVERED = "delivered", _("delivered")
+    DELIVERY_FAILED = "delivery_failed", _("delivery failed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Language(models.TextChoices):
+    """The languages families in the Netherlands most often prefer to be spoken to in."""
+
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+    ARABIC = "ar", _("Arabic")
+    TURKISH = "tr", _("Turkish")
+    POLISH = "pl", _("Polish")
+    UKRAINIAN = "uk", _("Ukrainian")
+    TIGRINYA = "ti", _("Tigrinya")
+    PERSIAN = "fa", _("Persian (Farsi, Dari)")
+    SOMALI = "so", _("Somali")
+    ROMANIAN = "ro", _("Romanian")
+    BULGARIAN = "bg", _("Bulgarian")
+    SPANISH = "es", _("Spanish")
+    FRENCH = "fr", _("French")
+    OTHER = "other", _("Other language")
+
+
+class EligibilityOverride(models.TextChoices):
+    ELIGIBLE = "eligible", _("qualifies")
+    NOT_ELIGIBLE = "not_eligible", _("does not qualify")
+
+
+class ReferralNumber(models.Model):
+    """The last number handed out per year, for codes such as BSP-2026-00042."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class Referral(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices,
+                              default=ReferralStatus.SUBMITTED)
+    organisation = models.ForeignKey(Organisation, verbose_name=_("referring organisation"),
+                                     on_delete=models.PROTECT, related_name="referrals")
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("referred by"),
+                                    on_delete=models.PROTECT, related_name="referrals")
+
+    parent_first_name = models.CharField(_("parent's first name"), max_length=100)
+    parent_last_name = models.CharField(_("parent's last name"), max_length=100)
+    phone = PhoneNumberField(_("phone"), region="NL")
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(_("preferred language"), max_length=10,
+                                choices=Language.choices, default=Language.DUTCH)
+    street = models.CharField(_("street"), max_length=200)
+    house_number = models.PositiveIntegerField(
+        _("house number"), validators=[MinValueValidator(1), MaxValueValidator(99999)])
+    house_number_suffix = models.CharField(_("addition"), max_length=10, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, validators=[postcode_validator])
+    city = models.CharField(_("city"), max_length=100)
+
+    due_date = models.DateField(_("due date or birth date"))
+    babies = models.PositiveSmallIntegerField(
+        _("babies"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_BABIES)])
+    kit_type = models.ForeignKey(KitType, verbose_name=_("kit type"), on_delete=models.PROTECT,
+                                 related_name="referrals")
+    delivery_notes = models.TextField(_("delivery notes"), max_length=1000, blank=True)
+    consent = models.BooleanField(_("consent to share the data"))
+    consent_date = models.DateField(_("consent given on"))
+
+    # What the check was made with and what it decided; shown later as it was.
+    household = models.JSONField(_("household"))
+    incomes = models.JSONField(_("incomes"))
+    eligibility = models.JSONField(_("eligibility decision"))
+    eligibility_override = models.CharField(_("outcome set by a coordinator"), max_length=20,
+                                            choices=EligibilityOverride.choices, blank=True)
+    override_reason = models.CharField(_("reason for the override"), max_length=500,
+                                       blank=True)
+
+    warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="assigned_referrals")
+    reservation = models.OneToOneField(Reservation, null=True, blank=True, editable=False,
+                                       on_delete=models.PROTECT, related_name="referral")
+    created_at = models.DateTimeField(_("referred at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["due_date", "id"]
+        permissions = [
+            ("decide_referral", _("Can approve, reject and ask about referrals")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=ReferralStatus.values),
+                                   name="referral_status_valid"),
+            models.CheckConstraint(condition=models.Q(babies__gte=1, babies__lte=MAX_BABIES),
+                                   name="referral_babies_range"),
+            models.CheckConstraint(condition=models.Q(consent=True),
+                                   name="referral_consent_given"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="referral_queue_idx"),
+            models.Index(fields=["organisation", "status", "due_date"],
+                         name="referral_organisation_idx"),
+            models.Index(fields=["postcode", "house_number"], name="referral_address_idx"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def deliver_by(self) -> datetime.date:
+        return self.due_date - DELIVERY_TARGET
+
+    @property
+    def address_line(self) -> str:
+        suffix = f" {self.house_number_suffix}" if self.house_number_suffix else ""
+        return f"{self.street} {self.house_number}{suffix}"
+
+
+class ReferralStatusChange(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(_("from"), max_length=20, choices=ReferralStatus.choices,
+                                   blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=ReferralStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
+                           on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.referral_id}: {self.from_status or '-'} → {self.to_status}"

@@ -1,0 +1,35 @@
+"""Small rules for what a referral may hold: the postcode's shape and the due-date window.
+
+Pure functions, used by the form, the API and the service alike.
+"""
+
+import calendar
+import datetime
+import re
+
+# Four digits not starting with 0, two letters; SA, SD and SS are not used in the Netherlands.
+_POSTCODE = re.compile(r"^([1-9][0-9]{3})\s*([A-Za-z]{2})$")
+_UNUSED_LETTERS = {"SA", "SD", "SS"}
+
+MONTHS_AHEAD = 10  # a due date is at most ten months away
+MONTHS_PAST = 12  # a baby born up to a year ago can still get a kit
+
+
+def normalise_postcode(text: str) -> str | None:
+    """``"1234ab"``, ``" 1234  AB "`` → ``"1234 AB"``; None when it cannot be a Dutch postcode."""
+    match = _POSTCODE.match(text.strip()) if isinstance(text, str) else None
+    if not match or match[2].upper() in _UNUSED_LETTERS:
+        return None
+    return f"{match[1]} {match[2].upper()}"
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month,
+                       day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def due_date_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The earliest and latest due (or birth) date a referral may have."""
+    return add_months(today, -MONTHS_PAST), add_months(today, MONTHS_AHEAD)

@@ -1,0 +1,247 @@
+"""Every change to a referral goes through these functions (DESIGN §4, STYLE).
+
+Each one: in a transaction, lock the referral → check the transition → change it → stock → a
+history row; e-mail after the commit. The transition table and its guard are in
+``logistics.workflow``.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eligibility import rules, snapshot
+from eligibility import services as eligibility
+from eligibility.explain import error_text
+from logistics import notifications
+from logistics.models import (
+    EligibilityOverride,
+    KitType,
+    Referral,
+    ReferralNumber,
+    ReferralStatus,
+    ReferralStatusChange,
+    ReservationState,
+    Warehouse,
+)
+from logistics.services import stock
+from logistics.workflow import RESERVED_STATUSES, TransitionNotAllowed, guard
+from startpakket.errors import ConflictError, DomainError, FieldError
+from startpakket.roles import Role
+
+
+@dataclass(frozen=True)
+class ReferralInput:
+    """A referral as the form or the API hands it over: validated and normalised."""
+
+    parent_first_name: str
+    parent_last_name: str
+    phone: object  # a phonenumbers.PhoneNumber
+    email: str
+    language: str
+    street: str
+    house_number: int
+    house_number_suffix: str
+    postcode: str
+    city: str
+    due_date: date
+    babies: int
+    kit_type: KitType
+    delivery_notes: str
+    consent: bool
+    household: rules.Household
+    incomes: tuple[rules.Income, ...]
+
+
+def assess(household: rules.Household, incomes, on: date | None = None) -> rules.Decision:
+    """The eligibility check for a referral; a rule's refusal becomes a field error."""
+    try:
+        return eligibility.check_eligibility(household=household, incomes=incomes,
+                                             reference_date=on)
+    except rules.EligibilityError as error:
+        field = error.field if error.field in {"household.partner_age", "incomes"} else (
+            f"household.{error.field}" if error.field in {"applicant_age", "partner_age"}
+            else error.field)
+        raise FieldError(field, error_text(error)) from None
+
+
+def _next_code(year: int) -> str:
+    """``BSP-<year>-<5 digits>``, counted per year. The counter row is locked until the referral
+    is stored, so two referrals never get the same number."""
+    ReferralNumber.objects.get_or_create(year=year)
+    ReferralNumber.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferralNumber.objects.select_for_update().get(year=year).last
+    return f"BSP-{year}-{number:05d}"
+
+
+@transaction.atomic
+def submit_referral(*, user, data: ReferralInput) -> Referral:
+    if not data.consent:
+        raise FieldError("consent", _("The parent's consent is needed to share these data."))
+    decision = assess(data.household, data.incomes)
+    today = timezone.localdate()
+    referral = Referral.objects.create(
+        code=_next_code(today.year),
+        organisation_id=user.organisation_id,
+        referred_by=user,
+        parent_first_name=data.parent_first_name,
+        parent_last_name=data.parent_last_name,
+        phone=data.phone,
+        email=data.email,
+        language=data.language,
+        street=data.street,
+        house_number=data.house_number,
+        house_number_suffix=data.house_number_suffix,
+        postcode=data.postcode,
+        city=data.city,
+        due_date=data.due_date,
+        babies=data.babies,
+        kit_type=data.kit_type,
+        delivery_notes=data.delivery_notes,
+        consent=True,
+        consent_date=today,
+        household={
+            "applicant_age": data.household.applicant_age,
+            "has_partner": data.household.has_partner,
+            "partner_age": data.household.partner_age,
+            "children": data.household.children,
+        },
+        incomes=[{"kind": i.kind, "amount": f"{Decimal(i.amount):.2f}"} for i in data.incomes],
+        eligibility=snapshot.to_snapshot(decision),
+    )
+    ReferralStatusChange.objects.create(referral=referral, to_status=ReferralStatus.SUBMITTED,
+                                        by=user)
+    return referral
+
+
+def decision_of(referral: Referral) -> rules.Decision:
+    return snapshot.from_snapshot(referral.eligibility)
+
+
+def outcome_of(referral: Referral) -> str:
+    """What counts: a coordinator's override, else the check's outcome."""
+    return referral.eligibility_override or referral.eligibility["outcome"]
+
+
+def _locked(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().select_related("organisation").get(
+        pk=referral.pk)
+
+
+def _move(referral: Referral, target: ReferralStatus, user, reason: str = "",
+          fields: tuple[str, ...] = ()) -> Referral:
+    """Guard, change the status (and ``fields``) and write the history row. The caller holds
+    the lock and its transaction."""
+    source = referral.status
+    guard(source, target)
+    referral.status = target
+    referral.save(update_fields=["status", "updated_at", *fields])
+    ReferralStatusChange.objects.create(referral=referral, from_status=source, to_status=target,
+                                        by=user, reason=reason)
+    return referral
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldError("reason", _("Give a reason."))
+    return reason
+
+
+def choose_warehouse(referral: Referral, warehouse: Warehouse | None) -> Warehouse:
+    """The warehouse given, else the referring organisation's default, else the only one."""
+    active = Warehouse.objects.active()
+    if warehouse is not None:
+        if not active.filter(pk=warehouse.pk).exists():
+            raise FieldError("warehouse", _("This warehouse is not active."))
+        return warehouse
+    default_id = referral.organisation.default_warehouse_id
+    if default_id and active.filter(pk=default_id).exists():
+        return active.get(pk=default_id)
+    candidates = list(active[:2])
+    if len(candidates) != 1:
+        raise FieldError("warehouse", _("Choose the warehouse that packs this kit."))
+    return candidates[0]
+
+
+@transaction.atomic
+def approve_referral(*, referral: Referral, user, warehouse: Warehouse | None = None
+                     ) -> Referral:
+    """Approve and set the kit's components aside at a warehouse; 409 with the short items
+    when there is not enough, and then nothing changes."""
+    referral = _locked(referral)
+    guard(referral.status, ReferralStatus.APPROVED)
+    if outcome_of(referral) != rules.Outcome.ELIGIBLE:
+        raise ConflictError(_("The family does not qualify according to the check. Set the "
+                              "outcome first, with a reason, to approve anyway."))
+    warehouse = choose_warehouse(referral, warehouse)
+    referral.reservation = stock.reserve(kit_type=referral.kit_type, warehouse=warehouse,
+                                         babies=referral.babies, user=user)
+    referral.warehouse = warehouse
+    _move(referral, ReferralStatus.APPROVED, user, fields=("warehouse", "reservation"))
+    notifications.status_changed(referral)
+    return referral
+
+
+@transaction.atomic
+def reject_referral(*, referral: Referral, user, reason: str) -> Referral:
+    reason = _reason(reason)
+    referral = _move(_locked(referral), ReferralStatus.REJECTED, user, reason)
+    notifications.status_changed(referral, reason)
+    return referral
+
+
+@transaction.atomic
+def ask_for_information(*, referral: Referral, user, reason: str) -> Referral:
+    """Send the referral back to the referrer with a question."""
+    reason = _reason(reason)
+    referral = _move(_locked(referral), ReferralStatus.NEEDS_INFO, user, reason)
+    notifications.status_changed(referral, reason)
+    return referral
+
+
+@transaction.atomic
+def resubmit_referral(*, referral: Referral, user, reason: str) -> Referral:
+    """The referrer answers the question; the referral is back in the queue."""
+    return _move(_locked(referral), ReferralStatus.SUBMITTED, user, _reason(reason))
+
+
+@transaction.atomic
+def cancel_referral(*, referral: Referral, user, reason: str) -> Referral:
+    """Cancel from any open state; a reservation is released. A referrer may cancel only while
+    the referral is still submitted. (Returning packed goods comes with packing.)"""
+    reason = _reason(reason)
+    referral = _locked(referral)
+    if not user.has_role(Role.COORDINATOR) and referral.status != ReferralStatus.SUBMITTED:
+        raise TransitionNotAllowed(referral.status, ReferralStatus.CANCELLED)
+    guard(referral.status, ReferralStatus.CANCELLED)
+    if (referral.status in RESERVED_STATUSES and referral.reservation
+            and referral.reservation.state == ReservationState.ACTIVE):
+        stock.release(reservation=referral.reservation, user=user)
+    return _move(referral, ReferralStatus.CANCELLED, user, reason)
+
+
+@transaction.atomic
+def override_eligibility(*, referral: Referral, user, outcome: str, reason: str) -> Referral:
+    """A coordinator decides the outcome against (or where there is no) check result."""
+    reason = _reason(reason)
+    if outcome not in EligibilityOverride.values:
+        raise FieldError("outcome", _("Choose qualifies or does not qualify."))
+    referral = _locked(referral)
+    if referral.status != ReferralStatus.SUBMITTED:
+        raise DomainError(_("The outcome can only be set while the referral waits for a "
+                            "decision."))
+    referral.eligibility_override = outcome
+    referral.override_reason = reason
+    referral.save(update_fields=["eligibility_override", "override_reason", "updated_at"])
+    label = EligibilityOverride(outcome).label
+    ReferralStatusChange.objects.create(
+        referral=referral, from_status=referral.status, to_status=referral.status, by=user,
+        reason=_("Outcome set to “%(outcome)s”: %(reason)s") % {"outcome": label,
+                                                                 "reason": reason},
+    )
+    return referral

@@ -1,0 +1,191 @@
+"""The referral workflow through its services (DESIGN §4): every transition, its guard, stock
+and history."""
+
+import datetime
+
+import pytest
+from django.core import mail
+
+from logistics.models import ReferralStatus, ReservationState, StockLevel
+from logistics.services import ledger, stock
+from logistics.services import referrals as services
+from logistics.workflow import ALLOWED_TRANSITIONS, TransitionNotAllowed
+from startpakket.errors import ConflictError, FieldError
+from tests.factories import (
+    UserFactory,
+    WarehouseFactory,
+    make_referral,
+    stock_for_kits,
+)
+
+pytestmark = pytest.mark.django_db
+
+S = ReferralStatus
+
+
+@pytest.fixture
+def stocked(warehouse, coordinator):
+    stock_for_kits(warehouse, 2, user=coordinator)
+    return warehouse
+
+
+def test_a_referral_gets_a_readable_code_a_snapshot_and_a_history(referrer):
+    first, second = make_referral(referrer), make_referral(referrer)
+    year = datetime.date.today().year
+    assert first.code == f"BSP-{year}-00001" and second.code == f"BSP-{year}-00002"
+    assert first.status == S.SUBMITTED
+    assert first.eligibility["outcome"] == "eligible"
+    assert services.decision_of(first).threshold is not None
+    assert first.consent_date == datetime.date.today()
+    assert first.phone.as_e164 == "+31612345678"
+    change = first.history.get()
+    assert (change.from_status, change.to_status, change.by) == ("", S.SUBMITTED, referrer)
+
+
+def test_approve_reserves_the_kit_and_tells_the_referrer(referrer, coordinator, stocked,
+                                                         django_capture_on_commit_callbacks):
+    referral = make_referral(referrer, babies=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_referral(referral=referral, user=coordinator)
+    referral.refresh_from_db()
+    assert referral.status == S.APPROVED and referral.warehouse_id == stocked.pk
+    assert referral.reservation.state == ReservationState.ACTIVE
+    assert referral.reservation.babies == 2
+    assert ledger.find_drift() == []
+    (message,) = mail.outbox
+    assert message.to == [referrer.email] and referral.code in message.subject
+    assert "Samira" not in message.body  # no family details in e-mail
+    assert [c.to_status for c in referral.history.all()] == [S.SUBMITTED, S.APPROVED]
+
+
+def test_approve_without_stock_is_a_409_with_the_short_items_and_changes_nothing(
+        referrer, coordinator, warehouse):
+    referral = make_referral(referrer)
+    with pytest.raises(stock.InsufficientStock) as error:
+        services.approve_referral(referral=referral, user=coordinator)
+    assert error.value.status == 409 and error.value.extra()["short"]
+    referral.refresh_from_db()
+    assert referral.status == S.SUBMITTED and referral.reservation is None
+    assert not mail.outbox
+
+
+def test_a_double_approve_reserves_once(referrer, coordinator, stocked):
+    referral = make_referral(referrer)
+    services.approve_referral(referral=referral, user=coordinator)
+    with pytest.raises(TransitionNotAllowed):
+        services.approve_referral(referral=referral, user=coordinator)
+    level = StockLevel.objects.filter(warehouse=stocked).first()
+    assert level.reserved == level.on_hand // 2
+
+
+def test_the_warehouse_is_chosen_or_defaults(referrer, coordinator, stocked):
+    other = WarehouseFactory()
+    referral = make_referral(referrer)
+    with pytest.raises(FieldError) as error:
+        services.approve_referral(referral=referral, user=coordinator)
+    assert error.value.field == "warehouse"
+    referrer.organisation.default_warehouse = stocked
+    referrer.organisation.save(update_fields=["default_warehouse"])
+    referral = services.approve_referral(referral=referral, user=coordinator)
+    assert referral.warehouse_id == stocked.pk
+    assert other.pk != stocked.pk
+
+
+def test_reject_and_ask_need_a_reason_and_mail_the_referrer(
+        referrer, coordinator, django_capture_on_commit_callbacks):
+    referral = make_referral(referrer)
+    with pytest.raises(FieldError):
+        services.reject_referral(referral=referral, user=coordinator, reason="  ")
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = services.ask_for_information(referral=referral, user=coordinator,
+                                                reason="Klopt het inkomen van de partner?")
+    assert referral.status == S.NEEDS_INFO
+    referral = services.resubmit_referral(referral=referral, user=referrer,
+                                          reason="Ja, dat klopt.")
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = services.reject_referral(referral=referral, user=coordinator,
+                                            reason="Te hoog inkomen")
+    assert referral.status == S.REJECTED
+    assert len(mail.outbox) == 2  # the resubmit mails nobody
+    assert "Klopt het inkomen" in mail.outbox[0].body
+    assert "Te hoog inkomen" in mail.outbox[1].body
+    assert [c.reason for c in referral.history.all()][1:] == [
+        "Klopt het inkomen van de partner?", "Ja, dat klopt.", "Te hoog inkomen"]
+
+
+def test_cancel_releases_the_reservation(referrer, coordinator, stocked):
+    referral = make_referral(referrer)
+    services.approve_referral(referral=referral, user=coordinator)
+    services.cancel_referral(referral=referral, user=coordinator, reason="Verhuisd")
+    referral.refresh_from_db()
+    assert referral.status == S.CANCELLED
+    assert referral.reservation.state == ReservationState.RELEASED
+    assert not StockLevel.objects.filter(warehouse=stocked, reserved__gt=0).exists()
+    assert ledger.find_drift() == []
+
+
+def test_a_referrer_cancels_only_while_submitted(referrer, coordinator, stocked):
+    waiting, approved = make_referral(referrer), make_referral(referrer)
+    waiting = services.cancel_referral(referral=waiting, user=referrer,
+                                       reason="Dubbel aangemeld")
+    assert waiting.status == S.CANCELLED
+    services.approve_referral(referral=approved, user=coordinator)
+    with pytest.raises(TransitionNotAllowed):
+        services.cancel_referral(referral=approved, user=referrer, reason="Toch niet")
+
+
+def test_not_eligible_needs_an_override_to_be_approved(referrer, coordinator, stocked):
+    from decimal import Decimal
+
+    from eligibility import rules
+
+    referral = make_referral(referrer, incomes=(rules.Income("wages", Decimal("4000")),))
+    assert services.outcome_of(referral) == "not_eligible"
+    with pytest.raises(ConflictError):
+        services.approve_referral(referral=referral, user=coordinator)
+    with pytest.raises(FieldError):
+        services.override_eligibility(referral=referral, user=coordinator,
+                                      outcome="eligible", reason="")
+    services.override_eligibility(referral=referral, user=coordinator, outcome="eligible",
+                                  reason="Schulden, zie gesprek met schuldhulp")
+    referral = services.approve_referral(referral=referral, user=coordinator)
+    assert referral.status == S.APPROVED
+    assert "Schulden" in referral.history.all()[1].reason
+
+
+@pytest.mark.parametrize("source", list(S))
+def test_every_forbidden_transition_is_refused(source, referrer, coordinator):
+    referral = make_referral(referrer)
+    referral.status = source
+    referral.save(update_fields=["status"])
+    actions = {
+        S.APPROVED: lambda: services.approve_referral(referral=referral, user=coordinator),
+        S.REJECTED: lambda: services.reject_referral(referral=referral, user=coordinator,
+                                                     reason="r"),
+        S.NEEDS_INFO: lambda: services.ask_for_information(referral=referral, user=coordinator,
+                                                           reason="r"),
+        S.SUBMITTED: lambda: services.resubmit_referral(referral=referral, user=referrer,
+                                                        reason="r"),
+        S.CANCELLED: lambda: services.cancel_referral(referral=referral, user=coordinator,
+                                                      reason="r"),
+    }
+    for target, action in actions.items():
+        if target in ALLOWED_TRANSITIONS[source]:
+            continue
+        with pytest.raises(TransitionNotAllowed) as error:
+            action()
+        assert error.value.status == 409
+        referral.refresh_from_db()
+        assert referral.status == source
+
+
+def test_consent_is_required(referrer):
+    with pytest.raises(FieldError) as error:
+        make_referral(referrer, consent=False)
+    assert error.value.field == "consent"
+
+
+def test_codes_count_per_year_and_other_organisations_share_the_counter():
+    a, b = UserFactory(role="referrer"), UserFactory(role="referrer")
+    codes = [make_referral(a).code, make_referral(b).code]
+    assert codes[0] != codes[1] and codes[1].endswith("00002")
