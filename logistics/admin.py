@@ -16,6 +16,8 @@ from logistics.models import (
     Item,
     KitComponent,
     KitType,
+    Referral,
+    ReferralStatusChange,
     Reservation,
     ReservationLine,
     StockLevel,
@@ -168,3 +170,35 @@ class ReservationAdmin(ReadOnlyAdmin):
     fields = readonly_fields = ["kit_type", "warehouse", "kits", "babies", "state",
                                 "created_by", "created_at", "closed_at"]
     inlines = [ReservationLineInline]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = ReferralStatusChange
+    fields = ["at", "from_status", "to_status", "by", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("logistics.view_referral")
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyAdmin):
+    """To look things up. Decisions are taken on the referral pages, where every change goes
+    through the workflow and leaves a history row."""
+
+    list_display = ["code", "status", "organisation", "kit_type", "due_date", "warehouse",
+                    "created_at"]
+    list_filter = ["status", "organisation", "kit_type", "warehouse"]
+    list_select_related = ["organisation", "kit_type", "warehouse"]
+    search_fields = ["code"]
+    date_hierarchy = "created_at"
+    inlines = [StatusChangeInline]
+    exclude = ["household", "incomes", "eligibility"]

@@ -41,3 +41,62 @@ def _some(opening, skus, quantity):
 
 def _counted(opening, sku, difference):
     return {item: quantity + difference for item, quantity in opening.items() if item.sku == sku}
+
+
+# name, street, number, postcode, city, weeks until due, babies, kit, income, state, reason
+DEMO_REFERRALS = [
+    ("Samira", "Bakker", "Dorpsstraat", 12, "3511 AB", "Utrecht", 16, 1, "start-50-68", 1350,
+     "submitted", ""),
+    ("Johan", "de Boer", "Kerkweg", 3, "3512 CD", "Utrecht", 20, 1, "start-50-68", 3900,
+     "submitted", ""),
+    ("Lina", "Bakker", "Dorpsstraat", 12, "3511 AB", "Utrecht", 18, 1, "start-50-68", 1350,
+     "submitted", ""),
+    ("Olena", "Kovalenko", "Lindelaan", 45, "3515 GH", "Utrecht", 24, 2, "start-50-68", 1100,
+     "needs_info", "Woont de partner ook op dit adres? Dan telt zijn inkomen mee."),
+    ("Fatma", "Yilmaz", "Molenstraat", 8, "3513 EF", "Utrecht", 7, 1, "start-50-68", 1250,
+     "approved", ""),
+    ("Kevin", "Jansen", "Stationsplein", 1, "3511 CE", "Utrecht", 30, 1, "start-50-68", 2600,
+     "rejected", "Inkomen ruim boven de grens."),
+    ("Noor", "Hassan", "Parklaan", 21, "3516 KL", "Utrecht", -10, 1, "vervolg-74-92", 1000,
+     "submitted", ""),
+]
+
+
+def load_demo_referrals(nurse, coordinator, warehouse: Warehouse) -> None:
+    """A handful of referrals in several states, once: a re-run adds none."""
+    import datetime
+    from decimal import Decimal
+
+    import phonenumbers
+    from django.utils import timezone
+
+    from eligibility import rules
+    from logistics.models import Referral
+    from logistics.services import referrals
+
+    if Referral.objects.filter(organisation_id=nurse.organisation_id).exists():
+        return
+    today = timezone.localdate()
+    for number, (first, last, street, house, postcode, city, weeks, babies, kit, income, state,
+                 reason) in enumerate(DEMO_REFERRALS):
+        referral = referrals.submit_referral(user=nurse, data=referrals.ReferralInput(
+            parent_first_name=first, parent_last_name=last,
+            phone=phonenumbers.parse(f"06 1234 56{number:02d}", "NL"), email="",
+            language="nl" if number % 3 else "ar", street=street, house_number=house,
+            house_number_suffix="", postcode=postcode, city=city,
+            due_date=today + datetime.timedelta(weeks=weeks), babies=babies,
+            kit_type=KitType.objects.get(code=kit),
+            delivery_notes="Bel twee keer aan." if number == 4 else "",
+            consent=True,
+            household=rules.Household(applicant_age=29 + number, has_partner=number == 1,
+                                      partner_age=33 if number == 1 else None,
+                                      children=number % 2),
+            incomes=(rules.Income("wages", Decimal(income)),
+                     rules.Income("child_benefit", Decimal("290"))),
+        ))
+        if state == "approved":
+            referrals.approve_referral(referral=referral, user=coordinator, warehouse=warehouse)
+        elif state == "rejected":
+            referrals.reject_referral(referral=referral, user=coordinator, reason=reason)
+        elif state == "needs_info":
+            referrals.ask_for_information(referral=referral, user=coordinator, reason=reason)

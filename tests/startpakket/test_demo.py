@@ -58,3 +58,20 @@ def test_demo_stock_holds_25_kits_of_each_type_and_is_booked_once(settings):
     assert ledger.find_drift() == []
     assert any(level.is_low for level in StockLevel.objects.select_related("item")), (
         "the demo should show a low-stock item")
+
+
+def test_demo_referrals_in_several_states_once(settings):
+    from logistics.models import Referral
+    from logistics.selectors import with_duplicate_flag
+    from logistics.services import ledger
+
+    settings.DEMO = True
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+
+    statuses = set(Referral.objects.values_list("status", flat=True))
+    assert {"submitted", "needs_info", "approved", "rejected"} <= statuses
+    assert Referral.objects.count() == 7
+    assert with_duplicate_flag(Referral.objects.all()).filter(possible_duplicate=True).exists()
+    assert Referral.objects.get(status="approved").reservation is not None
+    assert ledger.find_drift() == []
