@@ -8,16 +8,13 @@ from eligibility import rules
 from eligibility.models import IncomeKind
 
 AMOUNT_FIELD_PREFIX = "income_"
+HOUSEHOLD_FIELDS = ("applicant_age", "has_partner", "partner_age", "children")
 
 
-class CheckForm(forms.Form):
-    """The check by hand: one amount field per income kind, so nothing has to be added up."""
+class HouseholdIncomeForm(forms.Form):
+    """The household and one amount field per income kind, so nothing has to be added up.
+    Used by the check by hand and by the referral form."""
 
-    reference_date = forms.DateField(
-        label=_("Reference date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("The norms in force on this date are used."),
-    )
     applicant_age = forms.IntegerField(label=_("Age of the parent"), min_value=0,
                                        max_value=rules.MAX_AGE)
     has_partner = forms.BooleanField(label=_("Has a partner (married or living together)"),
@@ -31,16 +28,22 @@ class CheckForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reference_date"].initial = timezone.localdate
         for kind, label in IncomeKind.choices:
             self.fields[AMOUNT_FIELD_PREFIX + kind] = forms.DecimalField(
                 label=label, required=False, min_value=0, max_digits=9, decimal_places=2,
                 localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
 
+    def household_fields(self):
+        return [self[name] for name in HOUSEHOLD_FIELDS]
+
     def amount_fields(self, counted: bool, counted_kinds: frozenset[str]):
         return [self[AMOUNT_FIELD_PREFIX + kind] for kind in IncomeKind.values
                 if (kind in counted_kinds) == counted]
+
+    def check_field_names(self) -> list[str]:
+        """The fields the eligibility check reads."""
+        return [*HOUSEHOLD_FIELDS, *(AMOUNT_FIELD_PREFIX + kind for kind in IncomeKind.values)]
 
     def clean(self):
         cleaned = super().clean()
@@ -64,15 +67,37 @@ class CheckForm(forms.Form):
             if self.cleaned_data.get(AMOUNT_FIELD_PREFIX + kind) is not None
         ]
 
+    def field_for(self, error: rules.EligibilityError) -> str | None:
+        return self.field_for_path(error.field)
+
+    def field_for_path(self, path: str) -> str | None:
+        """The form field for a rule error's dotted path, e.g. ``incomes.2.amount``."""
+        head, _, rest = path.partition(".")
+        if head == "household":
+            return rest if rest in self.fields else None
+        if head == "incomes":
+            index = rest.split(".")[0]
+            incomes = self.incomes()
+            if index.isdigit() and int(index) < len(incomes):
+                return AMOUNT_FIELD_PREFIX + incomes[int(index)].kind
+            return None
+        return head if head in self.fields else None
+
+
+class CheckForm(HouseholdIncomeForm):
+    """The check by hand, on a date of the user's choice."""
+
+    field_order = ["reference_date"]
+
+    reference_date = forms.DateField(
+        label=_("Reference date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The norms in force on this date are used."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference_date"].initial = timezone.localdate
+
     def chosen_date(self) -> datetime.date:
         return self.cleaned_data["reference_date"]
-
-    def field_for(self, error: rules.EligibilityError) -> str | None:
-        """The form field for a rule error's dotted path, e.g. ``incomes.2.amount``."""
-        head, _, rest = error.field.partition(".")
-        if head == "household":
-            return rest
-        if head == "incomes":
-            index = int(rest.split(".")[0])
-            return AMOUNT_FIELD_PREFIX + self.incomes()[index].kind
-        return head if head in self.fields else None

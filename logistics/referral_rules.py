@@ -33,3 +33,16 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 def due_date_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The earliest and latest due (or birth) date a referral may have."""
     return add_months(today, -MONTHS_PAST), add_months(today, MONTHS_AHEAD)
+
+
+AT_RISK = datetime.timedelta(weeks=2)  # this close to the delivery target, a kit must move now
+
+
+def urgency(deliver_by: datetime.date, today: datetime.date) -> str:
+    """``"overdue"`` once the day to deliver by has passed, ``"at_risk"`` when it is at most two
+    weeks away, else ``""``. Only meaningful for a referral still to be delivered."""
+    if deliver_by < today:
+        return "overdue"
+    if deliver_by <= today + AT_RISK:
+        return "at_risk"
+    return ""

@@ -85,7 +85,8 @@ DUPLICATE_WINDOW = datetime.timedelta(days=60)
 def referrals_for(user) -> QuerySet[Referral]:
     """A coordinator sees every referral, a referrer their organisation's, a volunteer those
     assigned to their warehouse; anyone else none."""
-    referrals = Referral.objects.select_related("kit_type", "organisation", "warehouse")
+    referrals = Referral.objects.select_related("kit_type", "organisation", "warehouse",
+                                                "referred_by")
     if user.has_role(Role.COORDINATOR):
         return referrals
     if user.has_role(Role.REFERRER):

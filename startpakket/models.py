@@ -92,3 +92,30 @@ class User(AbstractUser):
 
     def has_role(self, *roles: Role) -> bool:
         return self.is_active and self.role in roles
+
+
+class IdempotencyKey(models.Model):
+    """A client's ``Idempotency-Key`` and the first answer given to it, so that a retried POST
+    (a lost connection, a double click) is answered again instead of done twice. Written and read
+    only by ``startpakket.api.idempotency``; rows older than a day count as absent."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    key = models.CharField(_("key"), max_length=255)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    body_sha256 = models.CharField(_("SHA-256 of the request body"), max_length=64)
+    # Empty only while the first request is still being handled, inside its own transaction.
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True)
+    response_body = models.JSONField(_("response body"), null=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.key}"

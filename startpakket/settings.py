@@ -247,6 +247,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("status", "outcome") each get a name of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "logistics.models.ReferralStatus",
+        "NormStatusEnum": "eligibility.models.NormStatus",
+        "OutcomeEnum": ["eligible", "not_eligible", "manual_review"],
+        "EligibilityOverrideEnum": "logistics.models.EligibilityOverride",
+    },
 }
 
 LOGGING = {

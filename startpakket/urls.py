@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("eligibility/", include("eligibility.urls")),
     path("stock/", include("logistics.urls.stock")),
+    path("referrals/", include("logistics.urls.referrals")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("startpakket.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

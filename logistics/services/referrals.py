@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,7 +31,7 @@ from logistics.models import (
 )
 from logistics.services import stock
 from logistics.workflow import RESERVED_STATUSES, TransitionNotAllowed, guard
-from startpakket.errors import ConflictError, DomainError, FieldError
+from startpakket.errors import ConflictError, FieldError, UnprocessableError
 from startpakket.roles import Role
 
 
@@ -63,10 +64,11 @@ def assess(household: rules.Household, incomes, on: date | None = None) -> rules
         return eligibility.check_eligibility(household=household, incomes=incomes,
                                              reference_date=on)
     except rules.EligibilityError as error:
-        field = error.field if error.field in {"household.partner_age", "incomes"} else (
-            f"household.{error.field}" if error.field in {"applicant_age", "partner_age"}
-            else error.field)
-        raise FieldError(field, error_text(error)) from None
+        if error.field == "reference_date":  # no norms in force today: not the nurse's doing
+            raise UnprocessableError(error_text(error)) from None
+        # The rules name fields by the check's paths (``household.partner_age``,
+        # ``incomes.1.amount``), which the referral form and API share.
+        raise FieldError(error.field, error_text(error)) from None
 
 
 def _next_code(year: int) -> str:
@@ -78,8 +80,14 @@ def _next_code(year: int) -> str:
     return f"BSP-{year}-{number:05d}"
 
 
+class NotEligible(ConflictError):
+    code = "not_eligible"
+
+
 @transaction.atomic
 def submit_referral(*, user, data: ReferralInput) -> Referral:
+    if user.organisation_id is None or not user.has_role(Role.REFERRER):
+        raise PermissionDenied(_("Only a referrer of an organisation can refer a family."))
     if not data.consent:
         raise FieldError("consent", _("The parent's consent is needed to share these data."))
     decision = assess(data.household, data.incomes)
@@ -152,20 +160,27 @@ def _reason(reason: str) -> str:
     return reason
 
 
+def default_warehouse(organisation, active: list[Warehouse]) -> Warehouse | None:
+    """Where a referral of this organisation is packed unless someone chooses: its default
+    warehouse if that is active, else the only active warehouse, else none. Pure, so a page
+    listing many referrals can ask it without a query each."""
+    by_id = {warehouse.pk: warehouse for warehouse in active}
+    if organisation.default_warehouse_id in by_id:
+        return by_id[organisation.default_warehouse_id]
+    return active[0] if len(active) == 1 else None
+
+
 def choose_warehouse(referral: Referral, warehouse: Warehouse | None) -> Warehouse:
-    """The warehouse given, else the referring organisation's default, else the only one."""
-    active = Warehouse.objects.active()
+    """The warehouse given (it must be active), else the default."""
+    active = list(Warehouse.objects.active())
     if warehouse is not None:
-        if not active.filter(pk=warehouse.pk).exists():
+        if warehouse.pk not in {w.pk for w in active}:
             raise FieldError("warehouse", _("This warehouse is not active."))
         return warehouse
-    default_id = referral.organisation.default_warehouse_id
-    if default_id and active.filter(pk=default_id).exists():
-        return active.get(pk=default_id)
-    candidates = list(active[:2])
-    if len(candidates) != 1:
+    chosen = default_warehouse(referral.organisation, active)
+    if chosen is None:
         raise FieldError("warehouse", _("Choose the warehouse that packs this kit."))
-    return candidates[0]
+    return chosen
 
 
 @transaction.atomic
@@ -176,8 +191,8 @@ def approve_referral(*, referral: Referral, user, warehouse: Warehouse | None = 
     referral = _locked(referral)
     guard(referral.status, ReferralStatus.APPROVED)
     if outcome_of(referral) != rules.Outcome.ELIGIBLE:
-        raise ConflictError(_("The family does not qualify according to the check. Set the "
-                              "outcome first, with a reason, to approve anyway."))
+        raise NotEligible(_("The family does not qualify according to the check. Set the "
+                            "outcome first, with a reason, to approve anyway."))
     warehouse = choose_warehouse(referral, warehouse)
     referral.reservation = stock.reserve(kit_type=referral.kit_type, warehouse=warehouse,
                                          babies=referral.babies, user=user)
@@ -207,7 +222,11 @@ def ask_for_information(*, referral: Referral, user, reason: str) -> Referral:
 @transaction.atomic
 def resubmit_referral(*, referral: Referral, user, reason: str) -> Referral:
     """The referrer answers the question; the referral is back in the queue."""
-    return _move(_locked(referral), ReferralStatus.SUBMITTED, user, _reason(reason))
+    reason = _reason(reason)
+    referral = _locked(referral)
+    if user.organisation_id != referral.organisation_id:
+        raise PermissionDenied(_("Only the referring organisation answers its questions."))
+    return _move(referral, ReferralStatus.SUBMITTED, user, reason)
 
 
 @transaction.atomic
@@ -233,8 +252,8 @@ def override_eligibility(*, referral: Referral, user, outcome: str, reason: str)
         raise FieldError("outcome", _("Choose qualifies or does not qualify."))
     referral = _locked(referral)
     if referral.status != ReferralStatus.SUBMITTED:
-        raise DomainError(_("The outcome can only be set while the referral waits for a "
-                            "decision."))
+        raise ConflictError(_("The outcome can only be set while the referral waits for a "
+                              "decision."))
     referral.eligibility_override = outcome
     referral.override_reason = reason
     referral.save(update_fields=["eligibility_override", "override_reason", "updated_at"])

@@ -8,6 +8,7 @@ from logistics.models import Referral, ReferralStatus, Reservation, StockLevel
 from logistics.services import ledger
 from logistics.services import referrals as services
 from logistics.workflow import TransitionNotAllowed
+from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory, make_referral, stock_for_kits
 from tests.logistics.test_stock_concurrency import run_at_once
 
@@ -21,7 +22,7 @@ def people():
     from django.core.management import call_command
 
     call_command("install_defaults", verbosity=0)
-    return UserFactory(groups=[]), UserFactory(groups=[])
+    return UserFactory(role=Role.REFERRER), UserFactory(role=Role.COORDINATOR)
 
 
 def test_ten_simultaneous_approvals_of_one_referral_reserve_once(people):

@@ -189,3 +189,22 @@ def test_codes_count_per_year_and_other_organisations_share_the_counter():
     a, b = UserFactory(role="referrer"), UserFactory(role="referrer")
     codes = [make_referral(a).code, make_referral(b).code]
     assert codes[0] != codes[1] and codes[1].endswith("00002")
+
+
+def test_only_a_referrer_of_an_organisation_refers(coordinator):
+    from django.core.exceptions import PermissionDenied
+
+    from startpakket.models import User
+
+    for user in (coordinator, User.objects.create(username="nobody")):
+        with pytest.raises(PermissionDenied):
+            make_referral(user)
+
+
+def test_no_norms_in_force_is_not_the_nurses_field_error(referrer):
+    from eligibility.models import NormTable
+    from startpakket.errors import UnprocessableError
+
+    NormTable.objects.all().delete()
+    with pytest.raises(UnprocessableError):
+        make_referral(referrer)

@@ -1,0 +1,415 @@
+"""The referral pages (DESIGN §7.3): the nurse's form, the lists, one referral, and the
+coordinator's approval queue. Every read goes through ``selectors.referrals_for``; every change
+through ``services.referrals``."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import (
+    login_required,
+    permission_required,
+    user_passes_test,
+)
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from eligibility import explain
+from eligibility import services as eligibility
+from eligibility.models import IncomeKind
+from logistics import selectors
+from logistics.models import EligibilityOverride, Referral, ReferralStatus, Warehouse
+from logistics.referral_forms import (
+    ApproveForm,
+    OverrideForm,
+    ReasonForm,
+    ReferralFilterForm,
+    ReferralForm,
+)
+from logistics.referral_rules import urgency
+from logistics.services import referrals as services
+from logistics.workflow import ALLOWED_TRANSITIONS, OPEN_STATUSES
+from startpakket.errors import DomainError, FieldError
+from startpakket.paging import page_of
+from startpakket.roles import Role
+
+PAGE_SIZE = 25
+S = ReferralStatus
+
+OUTCOME_LABELS = {
+    "eligible": gettext_lazy("Qualifies"),
+    "not_eligible": gettext_lazy("Does not qualify"),
+    "manual_review": gettext_lazy("To be assessed"),
+}
+
+
+def _urgency(referral: Referral, today) -> str:
+    return urgency(referral.deliver_by, today) if referral.status in OPEN_STATUSES else ""
+
+
+@dataclass
+class Row:
+    """A referral as a list shows it."""
+
+    referral: Referral
+    urgency: str = ""
+    outcome: str = ""
+    overridden: bool = False
+    forms: dict = field(default_factory=dict)
+    warehouse: Warehouse | None = None
+
+    @property
+    def outcome_label(self):
+        return OUTCOME_LABELS.get(self.outcome, "")
+
+
+def _row(referral: Referral, today, *, with_outcome: bool) -> Row:
+    row = Row(referral, _urgency(referral, today))
+    if with_outcome:
+        row.outcome = services.outcome_of(referral)
+        row.overridden = bool(referral.eligibility_override)
+    return row
+
+
+def _explained(decision) -> dict:
+    return {
+        "decision": decision,
+        "explanation": [explain.text(message) for message in decision.explanation],
+        "warnings": [explain.text(message) for message in decision.warnings],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The nurse's form
+
+
+@login_required
+@permission_required("logistics.add_referral", raise_exception=True)
+def new(request):
+    """"Check" shows the outcome and stores nothing; "Refer" stores the referral, but only an
+    outcome the nurse has seen with the parent: if the household or income changed after the
+    last check, the new outcome is shown first."""
+    form = ReferralForm(request.POST or None)
+    outcome, checked, unseen = None, "", False
+    if request.method == "POST":
+        refer = "refer" in request.POST
+        valid = form.is_valid()
+        if not refer:
+            form.drop_errors_except_the_check()
+        decision = _assess(form)
+        if decision is not None:
+            outcome, checked = _explained(decision), form.check_digest()
+        if refer and valid and decision is not None:
+            if request.POST.get("checked") != checked:
+                unseen = True
+            else:
+                referral = _submit(request, form)
+                if referral is not None:
+                    messages.success(request, _(
+                        "Referral %(code)s is sent. You can follow it here.") % {
+                        "code": referral.code})
+                    return redirect("referrals:detail", code=referral.code)
+    counted = eligibility.policy_in_force(timezone.localdate()).counted_kinds
+    excluded_fields = form.amount_fields(False, counted)
+    return render(request, "logistics/referral_new.html", {
+        "form": form,
+        "outcome": outcome,
+        "checked": checked,
+        "unseen": unseen,
+        "counted_fields": form.amount_fields(True, counted),
+        "excluded_fields": excluded_fields,
+        # Folded away unless something was typed there.
+        "excluded_open": any(field.value() or field.errors for field in excluded_fields),
+    })
+
+
+def _assess(form: ReferralForm):
+    if not form.check_fields_valid():
+        return None
+    try:
+        return services.assess(form.household(), form.incomes())
+    except FieldError as error:
+        form.add_error(form.field_for_path(error.field), error.detail)
+        return None
+
+
+def _submit(request, form: ReferralForm) -> Referral | None:
+    try:
+        return services.submit_referral(user=request.user, data=form.referral_input())
+    except FieldError as error:
+        form.add_error(form.field_for_path(error.field), error.detail)
+    except DomainError as error:
+        form.add_error(None, error.detail)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists
+
+
+@login_required
+@permission_required("logistics.view_referral", raise_exception=True)
+def referral_list(request):
+    """The referrals this user may see, most urgent first; by default those still under way."""
+    user = request.user
+    coordinator = user.has_role(Role.COORDINATOR)
+    filters = ReferralFilterForm(request.GET or None)
+    referrals = filters.apply(selectors.referrals_for(user), OPEN_STATUSES)
+    referrals = referrals.defer("household", "incomes")
+    if coordinator:
+        referrals = selectors.with_duplicate_flag(referrals)
+    else:
+        referrals = referrals.defer("eligibility")
+    page = page_of(referrals.order_by("due_date", "id"), request.GET.get("page"), PAGE_SIZE)
+    today = timezone.localdate()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "logistics/referral_list.html", {
+        "filters": filters,
+        "page": page,
+        "rows": [_row(referral, today, with_outcome=coordinator) for referral in page],
+        "query": query.urlencode(),
+        "shows_names": user.has_role(Role.REFERRER, Role.COORDINATOR),
+        "coordinator": coordinator,
+    })
+
+
+@login_required
+@permission_required("logistics.decide_referral", raise_exception=True)
+def queue(request):
+    """Submitted referrals, most urgent first, each with its own small approve, reject and ask
+    forms."""
+    referrals = selectors.with_duplicate_flag(
+        selectors.referrals_for(request.user).filter(status=S.SUBMITTED)
+    ).defer("household", "incomes").order_by("due_date", "id")
+    page = page_of(referrals, request.GET.get("page"), PAGE_SIZE)
+    warehouses = list(Warehouse.objects.active().order_by("name"))
+    today = timezone.localdate()
+    rows = []
+    for referral in page:
+        row = _row(referral, today, with_outcome=True)
+        row.warehouse = services.default_warehouse(referral.organisation, warehouses)
+        auto_id = f"id_{referral.code}_%s"
+        row.forms = {
+            "reject": ReasonForm(auto_id=auto_id.replace("%s", "reject_%s"),
+                                 label=_("Reason for rejecting")),
+            "ask": ReasonForm(auto_id=auto_id.replace("%s", "ask_%s"),
+                              label=_("Question for the referrer")),
+        }
+        rows.append(row)
+    return render(request, "logistics/referral_queue.html", {"page": page, "rows": rows})
+
+
+# ---------------------------------------------------------------------------------------------
+# One referral
+
+
+@login_required
+@permission_required("logistics.view_referral", raise_exception=True)
+def detail(request, code):
+    return _detail_page(request, _referral(request, code))
+
+
+def _referral(request, code) -> Referral:
+    return get_object_or_404(selectors.referrals_for(request.user), code=code)
+
+
+def _may_cancel(user, referral: Referral) -> bool:
+    if S.CANCELLED not in ALLOWED_TRANSITIONS[S(referral.status)]:
+        return False
+    if user.has_perm("logistics.decide_referral"):
+        return True
+    return user.has_perm("logistics.add_referral") and referral.status == S.SUBMITTED
+
+
+def _action_forms(request, referral: Referral, bound: dict) -> dict:
+    """The blank forms of the actions this user may take now, with ``bound`` ones (that came
+    back with errors) in their place."""
+    user, status = request.user, S(referral.status)
+    allowed = ALLOWED_TRANSITIONS[status]
+    forms = {}
+    if user.has_perm("logistics.decide_referral") and status == S.SUBMITTED:
+        if services.outcome_of(referral) == "eligible" and S.APPROVED in allowed:
+            warehouses = list(Warehouse.objects.active().order_by("name"))
+            forms["approve"] = ApproveForm(
+                auto_id="id_approve_%s", warehouses=warehouses,
+                default=services.default_warehouse(referral.organisation, warehouses))
+        forms["reject"] = ReasonForm(auto_id="id_reject_%s", label=_("Reason for rejecting"),
+                                     multiline=True)
+        forms["ask"] = ReasonForm(auto_id="id_ask_%s", label=_("Question for the referrer"),
+                                  multiline=True)
+        forms["override"] = OverrideForm(auto_id="id_override_%s")
+    if user.has_perm("logistics.add_referral") and status == S.NEEDS_INFO:
+        forms["resubmit"] = ReasonForm(auto_id="id_resubmit_%s", label=_("Your answer"),
+                                       multiline=True)
+    if _may_cancel(user, referral):
+        forms["cancel"] = ReasonForm(auto_id="id_cancel_%s", label=_("Reason for cancelling"),
+                                     multiline=True)
+    return {**forms, **bound}
+
+
+def _detail_page(request, referral: Referral, bound: dict | None = None):
+    user = request.user
+    history = list(referral.history.select_related("by"))
+    today = timezone.localdate()
+    if not user.has_role(Role.REFERRER, Role.COORDINATOR):
+        # A volunteer: what the delivery needs, nothing about income, household or the check.
+        return render(request, "logistics/referral_delivery.html", {
+            "referral": referral,
+            "urgency": _urgency(referral, today),
+            "history": [change for change in history if change.from_status != change.to_status],
+        })
+    needs_info = referral.status == S.NEEDS_INFO
+    question = next((change for change in reversed(history)
+                     if change.to_status == S.NEEDS_INFO), None) if needs_info else None
+    return render(request, "logistics/referral_detail.html", {
+        "referral": referral,
+        "urgency": _urgency(referral, today),
+        "history": history,
+        "question": question,
+        "outcome": services.outcome_of(referral),
+        "override_label": (EligibilityOverride(referral.eligibility_override).label
+                           if referral.eligibility_override else ""),
+        **_explained(services.decision_of(referral)),
+        "household": referral.household,
+        "incomes": [(IncomeKind(income["kind"]).label, Decimal(income["amount"]))
+                    for income in referral.incomes],
+        "duplicates": (selectors.possible_duplicates(referral)
+                       if user.has_role(Role.COORDINATOR) else []),
+        "forms": _action_forms(request, referral, bound or {}),
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Actions: POST only, each back to the referral or the queue with a message
+
+
+def _act(request, code, action: str, form, perform, done):
+    """Validate ``form``; run ``perform(referral, cleaned_data)``; on success go back with
+    ``done(referral)`` as the message. A refusal is shown on the form (or, from the queue, as
+    a message there), and nothing has changed."""
+    referral = _referral(request, code)
+    if form.is_valid():
+        try:
+            changed = perform(referral, form.cleaned_data)
+        except FieldError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.detail)
+        except DomainError as error:
+            form.add_error(None, error.detail)
+        else:
+            messages.success(request, done(changed))
+            return _back(form, changed)
+    if form.back_to_queue():
+        problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(request, f"{referral.code}: {problems}")
+        return redirect("referrals:queue")
+    return _detail_page(request, referral, {action: form})
+
+
+def _back(form, referral: Referral):
+    if form.back_to_queue():
+        return redirect("referrals:queue")
+    return redirect(reverse("referrals:detail", args=[referral.code]))
+
+
+def _reason_action(request, code, action, label, service, done):
+    form = ReasonForm(request.POST, auto_id=f"id_{action}_%s", label=label, multiline=True)
+    return _act(request, code, action, form,
+                lambda referral, data: service(referral=referral, user=request.user,
+                                               reason=data["reason"]),
+                done)
+
+
+@login_required
+@permission_required("logistics.decide_referral", raise_exception=True)
+@require_POST
+def approve(request, code):
+    warehouses = list(Warehouse.objects.active().order_by("name"))
+    form = ApproveForm(request.POST, auto_id="id_approve_%s", warehouses=warehouses)
+
+    def perform(referral, data):
+        return services.approve_referral(referral=referral, user=request.user,
+                                         warehouse=data["warehouse"])
+
+    def done(referral):
+        return _("Referral %(code)s approved; the kit is reserved at %(warehouse)s.") % {
+            "code": referral.code, "warehouse": referral.warehouse.name}
+
+    return _act(request, code, "approve", form, perform, done)
+
+
+@login_required
+@permission_required("logistics.decide_referral", raise_exception=True)
+@require_POST
+def reject(request, code):
+    return _reason_action(request, code, "reject", _("Reason for rejecting"),
+                          services.reject_referral,
+                          lambda referral: _("Referral %(code)s rejected.") % {
+                              "code": referral.code})
+
+
+@login_required
+@permission_required("logistics.decide_referral", raise_exception=True)
+@require_POST
+def ask(request, code):
+    return _reason_action(request, code, "ask", _("Question for the referrer"),
+                          services.ask_for_information,
+                          lambda referral: _("Your question about %(code)s was sent to the "
+                                             "referrer.") % {"code": referral.code})
+
+
+@login_required
+@permission_required("logistics.add_referral", raise_exception=True)
+@require_POST
+def resubmit(request, code):
+    return _reason_action(request, code, "resubmit", _("Your answer"),
+                          services.resubmit_referral,
+                          lambda referral: _("Your answer was sent; referral %(code)s waits "
+                                             "for a decision again.") % {
+                              "code": referral.code})
+
+
+def any_permission_required(*permissions):
+    """Like ``permission_required(..., raise_exception=True)``, but one of them is enough."""
+
+    def check(user):
+        if any(user.has_perm(permission) for permission in permissions):
+            return True
+        raise PermissionDenied
+
+    return user_passes_test(check)
+
+
+@login_required
+@any_permission_required("logistics.decide_referral", "logistics.add_referral")
+@require_POST
+def cancel(request, code):
+    """The coordinator in any open state; the referring organisation while it is submitted
+    (the service holds that rule); a volunteer never."""
+    return _reason_action(request, code, "cancel", _("Reason for cancelling"),
+                          services.cancel_referral,
+                          lambda referral: _("Referral %(code)s cancelled.") % {
+                              "code": referral.code})
+
+
+@login_required
+@permission_required("logistics.decide_referral", raise_exception=True)
+@require_POST
+def override(request, code):
+    form = OverrideForm(request.POST, auto_id="id_override_%s")
+
+    def perform(referral, data):
+        return services.override_eligibility(referral=referral, user=request.user,
+                                             outcome=data["outcome"], reason=data["reason"])
+
+    def done(referral):
+        return _("The outcome of %(code)s is now: %(outcome)s.") % {
+            "code": referral.code,
+            "outcome": EligibilityOverride(referral.eligibility_override).label}
+
+    return _act(request, code, "override", form, perform, done)
