@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django import forms
 from django.utils import timezone
@@ -9,6 +10,35 @@ from eligibility.models import IncomeKind
 
 AMOUNT_FIELD_PREFIX = "income_"
 HOUSEHOLD_FIELDS = ("applicant_age", "has_partner", "partner_age", "children")
+
+
+_DUTCH_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d*)?$")
+_ENGLISH_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def normalise_amount(text: str) -> str:
+    """An amount as people type it, in Dutch or English notation, as ``1234.56``:
+    ``1.250,00``, ``1250,50``, ``€ 1.250``, ``1250.50``, ``1,250.50``. A lone group of three
+    digits after a dot (``1.250``) is read as thousands, as a Dutch pay slip writes it."""
+    text = text.strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
+    if _DUTCH_THOUSANDS.match(text):
+        return text.replace(".", "").replace(",", ".")
+    if _ENGLISH_THOUSANDS.match(text):
+        return text.replace(",", "")
+    return text.replace(",", ".")
+
+
+class AmountField(forms.DecimalField):
+    """A monthly amount in euros: at least 0, at most 2 decimals, in either notation."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(min_value=0, max_digits=9, decimal_places=2, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = normalise_amount(value)
+        return super().to_python(value)
 
 
 class HouseholdIncomeForm(forms.Form):
@@ -29,10 +59,7 @@ class HouseholdIncomeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for kind, label in IncomeKind.choices:
-            self.fields[AMOUNT_FIELD_PREFIX + kind] = forms.DecimalField(
-                label=label, required=False, min_value=0, max_digits=9, decimal_places=2,
-                localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-            )
+            self.fields[AMOUNT_FIELD_PREFIX + kind] = AmountField(label=label, required=False)
 
     def household_fields(self):
         return [self[name] for name in HOUSEHOLD_FIELDS]

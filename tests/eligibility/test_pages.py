@@ -64,3 +64,25 @@ def test_coordinators_see_a_banner_when_the_newest_norms_are_stale(client):
 
 def test_nurses_get_no_norm_banner(referrer_client):
     assert "De nieuwste normtabel" not in referrer_client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(("typed", "amount"), [
+    ("1.250,00", "1250.00"), ("1250,5", "1250.50"), ("€ 1.250", "1250.00"), ("1250.50", "1250.50"),
+    ("1,250.50", "1250.50"), ("1.234.567,89", "1234567.89"), ("0,99", "0.99"), ("12", "12.00"),
+])
+def test_amounts_are_read_in_dutch_and_english_notation(typed, amount):
+    from decimal import Decimal
+
+    from eligibility.forms import AmountField
+
+    assert AmountField().clean(typed) == Decimal(amount)
+
+
+@pytest.mark.parametrize("typed", ["1.250,001", "-5", "twaalf", "1,2,3", "1.25.0"])
+def test_odd_amounts_are_refused(typed):
+    from django.core.exceptions import ValidationError
+
+    from eligibility.forms import AmountField
+
+    with pytest.raises(ValidationError):
+        AmountField().clean(typed)
