@@ -196,7 +196,7 @@ def test_a_bad_field_keeps_everything_the_nurse_typed(referrer_client):
     ({"has_partner": "on"}, "partner_age"),
     ({"children": "-1"}, "children"),
     ({"income_wages": "veel"}, "income_wages"),
-    ({"income_wages": "12.345"}, "income_wages"),
+    ({"income_wages": "12,3456"}, "income_wages"),  # more than 2 decimals
 ])
 def test_bad_input_is_shown_next_to_the_field_and_stores_nothing(referrer_client, change,
                                                                   field):
