@@ -102,6 +102,10 @@ def _display(key: str, value):
 
 
 def text(message: rules.Message) -> str:
+    if message.code not in TEXTS:
+        # A stored decision may hold a code a later version no longer knows: show what there
+        # is rather than fail the referral's page.
+        return _("(explanation %(code)s no longer available)") % {"code": message.code}
     params = {key: _display(key, value) for key, value in message.params.items()}
     if message.code == "norm":
         params["holiday"] = (

@@ -5,6 +5,7 @@ The forms validate and normalise; ``logistics.services.referrals`` does the work
 
 import hashlib
 import json
+import uuid
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -14,16 +15,18 @@ from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from eligibility.forms import HouseholdIncomeForm
+from logistics import selectors
 from logistics.forms import ItemChoiceField
 from logistics.models import (
     EligibilityOverride,
     KitType,
     Language,
+    Referral,
     ReferralStatus,
     Warehouse,
 )
 from logistics.models.referrals import MAX_BABIES
-from logistics.referral_rules import due_date_window, normalise_postcode
+from logistics.referral_rules import NO_EXTENSION, due_date_window, normalise_postcode
 from logistics.services.referrals import ReferralInput
 
 # The parent's details are typed in for someone else: the browser must not offer the nurse's own.
@@ -55,6 +58,7 @@ class ReferralForm(HouseholdIncomeForm):
         help_text=_("Mobile or landline, e.g. 06 12345678 or 030 1234567."),
     )
     email = forms.EmailField(label=_("E-mail (optional)"), required=False,
+                             max_length=Referral._meta.get_field("email").max_length,
                              widget=forms.EmailInput(attrs=NOT_MINE))
     language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices,
                                  initial=Language.DUTCH,
@@ -91,6 +95,8 @@ class ReferralForm(HouseholdIncomeForm):
         help_text=_("Only what the volunteer at the door needs, e.g. “ring twice, 3rd floor”. "
                     "No medical information."),
     )
+    # Made when the form is first shown and kept through "Check": sending it twice stores once.
+    token = forms.UUIDField(widget=forms.HiddenInput)
     consent = forms.BooleanField(
         label=_("The parent agrees that these details are shared with the foundation to "
                 "deliver the start-kit."),
@@ -105,10 +111,11 @@ class ReferralForm(HouseholdIncomeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["token"].initial = uuid.uuid4()
         self.earliest, self.latest = due_date_window(timezone.localdate())
         self.fields["due_date"].widget.attrs.update(
             {"min": self.earliest.isoformat(), "max": self.latest.isoformat()})
-        kit_types = KitType.objects.active().order_by("code")
+        kit_types = selectors.referable_kit_types()
         self.fields["kit_type"].queryset = kit_types
         self.kit_types = list(kit_types)
         if len(self.kit_types) == 1:
@@ -137,6 +144,12 @@ class ReferralForm(HouseholdIncomeForm):
                 _("The due date can be at most ten months away: %(date)s at the latest."),
                 code="too_late", params={"date": formats.date_format(self.latest)})
         return day
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        if phone and phone.extension:
+            raise forms.ValidationError(NO_EXTENSION, code="extension")
+        return phone
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()

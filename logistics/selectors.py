@@ -8,7 +8,15 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from logistics.models import Item, KitType, Referral, StockLevel, StockMovement, Warehouse
+from logistics.models import (
+    Item,
+    KitType,
+    Referral,
+    ReferralStatus,
+    StockLevel,
+    StockMovement,
+    Warehouse,
+)
 from startpakket.roles import Role
 
 
@@ -22,6 +30,11 @@ def warehouses_for(user) -> QuerySet[Warehouse]:
 
 def kit_types() -> QuerySet[KitType]:
     return KitType.objects.active().prefetch_related("components__item")
+
+
+def referable_kit_types() -> QuerySet[KitType]:
+    """The kit types a family can be referred for: active, with something in them."""
+    return KitType.objects.active().filter(components__isnull=False).distinct().order_by("code")
 
 
 @dataclass(frozen=True)
@@ -80,6 +93,8 @@ def movements_for(user, *, item: Item) -> QuerySet[StockMovement]:
 
 
 DUPLICATE_WINDOW = datetime.timedelta(days=60)
+WAREHOUSE_STATUSES = (ReferralStatus.APPROVED, ReferralStatus.SCHEDULED, ReferralStatus.PACKED,
+                      ReferralStatus.DELIVERY_FAILED)
 
 
 def referrals_for(user) -> QuerySet[Referral]:
@@ -92,7 +107,10 @@ def referrals_for(user) -> QuerySet[Referral]:
     if user.has_role(Role.REFERRER):
         return referrals.filter(organisation_id=user.organisation_id)
     if user.has_role(Role.WAREHOUSE):
-        return referrals.filter(warehouse_id=user.organisation_id)
+        # Only while there is work for the warehouse: a cancelled or finished referral's name
+        # and address are no longer the volunteers' business.
+        return referrals.filter(warehouse_id=user.organisation_id,
+                                status__in=WAREHOUSE_STATUSES)
     return referrals.none()
 
 

@@ -12,9 +12,9 @@ from rest_framework import serializers
 
 from eligibility import rules
 from eligibility.api.serializers import DecisionSerializer, HouseholdSerializer, IncomeSerializer
+from logistics import selectors
 from logistics.models import (
     EligibilityOverride,
-    KitType,
     Language,
     Referral,
     ReferralStatus,
@@ -22,7 +22,7 @@ from logistics.models import (
     Warehouse,
 )
 from logistics.models.referrals import MAX_BABIES
-from logistics.referral_rules import due_date_window, normalise_postcode
+from logistics.referral_rules import NO_EXTENSION, due_date_window, normalise_postcode
 from logistics.services.referrals import ReferralInput, decision_of, outcome_of
 from startpakket.api.fields import CodeRelatedField
 
@@ -62,12 +62,17 @@ class ReferralInputSerializer(serializers.Serializer):
     city = _text("city")
     due_date = serializers.DateField(help_text="Due date, or birth date if the baby is born.")
     babies = serializers.IntegerField(min_value=1, max_value=MAX_BABIES, default=1)
-    kit_type = CodeRelatedField(slug_field="code", queryset=KitType.objects.active())
+    kit_type = CodeRelatedField(slug_field="code", queryset=selectors.referable_kit_types())
     delivery_notes = _optional_text("delivery_notes")
     consent = serializers.BooleanField(
         help_text="The parent agrees to share these data; must be true.")
     household = HouseholdSerializer()
     incomes = IncomeSerializer(many=True, allow_empty=True, max_length=MAX_INCOMES)
+
+    def validate_phone(self, value):
+        if value and value.extension:
+            raise serializers.ValidationError(str(NO_EXTENSION))
+        return value
 
     def validate_postcode(self, value: str) -> str:
         postcode = normalise_postcode(value)

@@ -116,6 +116,8 @@ class Referral(models.Model):
                                   on_delete=models.PROTECT, related_name="assigned_referrals")
     reservation = models.OneToOneField(Reservation, null=True, blank=True, editable=False,
                                        on_delete=models.PROTECT, related_name="referral")
+    # The referral form's one-time token: a form sent twice stores one referral.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("referred at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 

@@ -5,6 +5,7 @@ history row; e-mail after the commit. The transition table and its guard are in
 ``logistics.workflow``.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -84,10 +85,29 @@ class NotEligible(ConflictError):
     code = "not_eligible"
 
 
+class AlreadySubmitted(ConflictError):
+    """The same form was sent twice; the first one made this referral."""
+
+    code = "already_submitted"
+
+    def __init__(self, referral: Referral):
+        self.referral = referral
+        super().__init__(_("This referral was already sent as %(code)s.")
+                         % {"code": referral.code}, referral=referral.code)
+
+
+REFERRER_MAY_CANCEL = frozenset({ReferralStatus.SUBMITTED, ReferralStatus.NEEDS_INFO})
+
+
 @transaction.atomic
-def submit_referral(*, user, data: ReferralInput) -> Referral:
+def submit_referral(*, user, data: ReferralInput, token: uuid.UUID | None = None) -> Referral:
+    """Store a new referral. ``token``: the form's one-time token; a second submit of the same
+    form raises ``AlreadySubmitted`` naming the first referral, and stores nothing."""
     if user.organisation_id is None or not user.has_role(Role.REFERRER):
         raise PermissionDenied(_("Only a referrer of an organisation can refer a family."))
+    if token is not None and (earlier := Referral.objects.filter(
+            submission_token=token, referred_by=user).first()):
+        raise AlreadySubmitted(earlier)
     if not data.consent:
         raise FieldError("consent", _("The parent's consent is needed to share these data."))
     decision = assess(data.household, data.incomes)
@@ -120,6 +140,7 @@ def submit_referral(*, user, data: ReferralInput) -> Referral:
         },
         incomes=[{"kind": i.kind, "amount": f"{Decimal(i.amount):.2f}"} for i in data.incomes],
         eligibility=snapshot.to_snapshot(decision),
+        submission_token=token,
     )
     ReferralStatusChange.objects.create(referral=referral, to_status=ReferralStatus.SUBMITTED,
                                         by=user)
@@ -136,7 +157,9 @@ def outcome_of(referral: Referral) -> str:
 
 
 def _locked(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().select_related("organisation").get(
+    # Lock the referral's row only: locking the joined organisation too would make every new
+    # referral of that organisation wait (its foreign-key check needs the organisation row).
+    return Referral.objects.select_for_update(of=("self",)).select_related("organisation").get(
         pk=referral.pk)
 
 
@@ -206,7 +229,7 @@ def approve_referral(*, referral: Referral, user, warehouse: Warehouse | None = 
 def reject_referral(*, referral: Referral, user, reason: str) -> Referral:
     reason = _reason(reason)
     referral = _move(_locked(referral), ReferralStatus.REJECTED, user, reason)
-    notifications.status_changed(referral, reason)
+    notifications.status_changed(referral)
     return referral
 
 
@@ -215,7 +238,7 @@ def ask_for_information(*, referral: Referral, user, reason: str) -> Referral:
     """Send the referral back to the referrer with a question."""
     reason = _reason(reason)
     referral = _move(_locked(referral), ReferralStatus.NEEDS_INFO, user, reason)
-    notifications.status_changed(referral, reason)
+    notifications.status_changed(referral)
     return referral
 
 
@@ -231,11 +254,12 @@ def resubmit_referral(*, referral: Referral, user, reason: str) -> Referral:
 
 @transaction.atomic
 def cancel_referral(*, referral: Referral, user, reason: str) -> Referral:
-    """Cancel from any open state; a reservation is released. A referrer may cancel only while
-    the referral is still submitted. (Returning packed goods comes with packing.)"""
+    """Cancel from any open state; a reservation is released. A referrer may cancel only before
+    a decision (submitted, or waiting for her answer). (Returning packed goods comes with
+    packing.)"""
     reason = _reason(reason)
     referral = _locked(referral)
-    if not user.has_role(Role.COORDINATOR) and referral.status != ReferralStatus.SUBMITTED:
+    if not user.has_role(Role.COORDINATOR) and referral.status not in REFERRER_MAY_CANCEL:
         raise TransitionNotAllowed(referral.status, ReferralStatus.CANCELLED)
     guard(referral.status, ReferralStatus.CANCELLED)
     if (referral.status in RESERVED_STATUSES and referral.reservation

@@ -1,21 +1,7 @@
-from django.urls import path, register_converter
+from django.urls import path
 
+from logistics.urls import converters  # noqa: F401 - registers <referral_code:…>
 from logistics.views import referrals
-
-
-class ReferralCodeConverter:
-    """The shape of a referral's code, e.g. BSP-2026-00042; anything else is not a page."""
-
-    regex = "[A-Z]+-[0-9]{4}-[0-9]+"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(ReferralCodeConverter, "referral_code")
 
 app_name = "referrals"
 

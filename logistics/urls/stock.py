@@ -1,21 +1,7 @@
-from django.urls import path, register_converter
+from django.urls import path
 
+from logistics.urls import converters  # noqa: F401 - registers <sku:…>
 from logistics.views import stock
-
-
-class SkuConverter:
-    """The shape of an item's SKU (see ``sku_validator``); anything else is not a page."""
-
-    regex = "[A-Z0-9]+(?:-[A-Z0-9]+)*"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(SkuConverter, "sku")
 
 app_name = "stock"
 

@@ -140,7 +140,10 @@ def _assess(form: ReferralForm):
 
 def _submit(request, form: ReferralForm) -> Referral | None:
     try:
-        return services.submit_referral(user=request.user, data=form.referral_input())
+        return services.submit_referral(user=request.user, data=form.referral_input(),
+                                        token=form.cleaned_data["token"])
+    except services.AlreadySubmitted as error:
+        return error.referral  # a double tap: show the referral the first tap made
     except FieldError as error:
         form.add_error(form.field_for_path(error.field), error.detail)
     except DomainError as error:

@@ -27,3 +27,7 @@ def test_a_decision_survives_the_round_trip_through_json(household):
     assert restored == decision
     assert [explain.text(m) for m in restored.explanation] == [
         explain.text(m) for m in decision.explanation]
+
+
+def test_a_message_code_that_is_gone_does_not_break_the_page():
+    assert "gone_code" in explain.text(rules.Message("gone_code", {"x": 1}))

@@ -460,7 +460,7 @@ def test_the_list_costs_the_same_queries_for_more_referrals(token_client, referr
         for _ in range(n):
             make_referral(referrer)
         # Assigned as approval would; only the scope matters here.
-        Referral.objects.update(warehouse=warehouse)
+        Referral.objects.update(warehouse=warehouse, status=ReferralStatus.APPROVED)
 
     def queries():
         with CaptureQueriesContext(connection) as context:

@@ -4,6 +4,7 @@ database and data; never on translated texts."""
 
 import datetime
 import re
+import uuid
 
 import pytest
 from django.contrib.messages import get_messages
@@ -38,6 +39,7 @@ def form_data(**overrides) -> dict:
         "babies": "1", "kit_type": "start-50-68", "delivery_notes": "",
         "consent": "on",
         "applicant_age": "30", "children": "0", "income_wages": "1200",
+        "token": str(uuid.uuid4()),
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -76,8 +78,8 @@ def test_every_field_of_the_form_has_a_label(referrer_client):
     page = referrer_client.get(NEW)
     assert page.status_code == 200
     html = page.content.decode()
-    for name in page.context["form"].fields:
-        assert f'<label for="id_{name}">' in html, name
+    for field in page.context["form"].visible_fields():
+        assert f'<label for="{field.id_for_label}">' in html, field.name
     assert 'type="tel"' in html and 'type="date"' in html
     assert 'name="refer"' not in html  # refer only after a check
 

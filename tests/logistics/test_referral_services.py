@@ -107,8 +107,11 @@ def test_reject_and_ask_need_a_reason_and_mail_the_referrer(
                                             reason="Te hoog inkomen")
     assert referral.status == S.REJECTED
     assert len(mail.outbox) == 2  # the resubmit mails nobody
-    assert "Klopt het inkomen" in mail.outbox[0].body
-    assert "Te hoog inkomen" in mail.outbox[1].body
+    # The question and the reason stay on the page, behind a login; the mail links to it.
+    assert all(referral.code in m.body and f"/referrals/{referral.code}/" in m.body
+               for m in mail.outbox)
+    assert "Klopt het inkomen" not in mail.outbox[0].body
+    assert "Te hoog inkomen" not in mail.outbox[1].body
     assert [c.reason for c in referral.history.all()][1:] == [
         "Klopt het inkomen van de partner?", "Ja, dat klopt.", "Te hoog inkomen"]
 

@@ -165,3 +165,26 @@ def test_identical_requests_at_the_same_moment_create_one_referral():
         "None", "true", "true", "true"]
     assert Referral.objects.count() == 1
     assert IdempotencyKey.objects.count() == 1
+
+
+def test_the_daily_command_forgets_keys_older_than_a_day(db):
+    import datetime
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from startpakket.models import IdempotencyKey
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    old = IdempotencyKey.objects.create(user=user, key="old", method="POST", path="/x/",
+                                        body_sha256="0" * 64)
+    IdempotencyKey.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25))
+    IdempotencyKey.objects.create(user=user, key="new", method="POST", path="/x/",
+                                  body_sha256="0" * 64)
+    out = io.StringIO()
+    call_command("forget_idempotency_keys", stdout=out)
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+    assert "1" in out.getvalue()
