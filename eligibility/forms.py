@@ -118,7 +118,8 @@ class CheckForm(HouseholdIncomeForm):
 
     reference_date = forms.DateField(
         label=_("Reference date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input only reads ISO dates, whatever the page's language.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=_("The norms in force on this date are used."),
     )
 

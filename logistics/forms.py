@@ -177,12 +177,14 @@ class LedgerFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"), required=False,
         validators=[MinValueValidator(FIRST_DATE), MaxValueValidator(LAST_DATE)],
-        widget=forms.DateInput(attrs={"type": "date", "min": FIRST_DATE, "max": LAST_DATE}),
+        widget=forms.DateInput(format="%Y-%m-%d",
+                               attrs={"type": "date", "min": FIRST_DATE, "max": LAST_DATE}),
     )
     date_to = forms.DateField(
         label=_("Up to and including"), required=False,
         validators=[MinValueValidator(FIRST_DATE), MaxValueValidator(LAST_DATE)],
-        widget=forms.DateInput(attrs={"type": "date", "min": FIRST_DATE, "max": LAST_DATE}),
+        widget=forms.DateInput(format="%Y-%m-%d",
+                               attrs={"type": "date", "min": FIRST_DATE, "max": LAST_DATE}),
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=[("", _("All kinds")), *MovementKind.choices])

@@ -6,6 +6,7 @@ The forms validate and normalise; ``logistics.services.referrals`` does the work
 import hashlib
 import json
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
-from eligibility.forms import HouseholdIncomeForm
+from eligibility.forms import AMOUNT_FIELD_PREFIX, HOUSEHOLD_FIELDS, HouseholdIncomeForm
 from logistics import selectors
 from logistics.forms import ItemChoiceField
 from logistics.models import (
@@ -80,8 +81,10 @@ class ReferralForm(HouseholdIncomeForm):
     )
     city = forms.CharField(label=_("City"), max_length=100,
                            widget=forms.TextInput(attrs=NOT_MINE))
+    # A date input takes ISO dates only, whatever the language's date format.
     due_date = forms.DateField(label=_("Due date, or birth date if born"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=forms.DateInput(attrs={"type": "date"},
+                                                      format="%Y-%m-%d"))
     babies = forms.TypedChoiceField(
         label=_("Number of babies"), choices=BABIES_CHOICES, coerce=int, initial=1,
         help_text=_("Twins or triplets get one kit, with clothes, sleeping bag and diapers "
@@ -197,6 +200,37 @@ class ReferralForm(HouseholdIncomeForm):
             household=self.household(),
             incomes=tuple(self.incomes()),
         )
+
+
+class ReferralEditForm(ReferralForm):
+    """The referral form filled in with a referral waiting for the referrer's answer, and the
+    answer itself. No one-time token: the status change stores it once."""
+
+    answer = forms.CharField(
+        label=_("Your answer"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+        error_messages={"required": _("Answer the coordinator's question.")},
+        help_text=_("What you corrected, or what the coordinator asked for."),
+    )
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, initial=initial_from(referral), **kwargs)
+        del self.fields["token"]
+
+
+def initial_from(referral: Referral) -> dict:
+    """The form's fields as the referral has them."""
+    household = referral.household
+    return {
+        **{name: getattr(referral, name) for name in (
+            "parent_first_name", "parent_last_name", "phone", "email", "language", "street",
+            "house_number", "house_number_suffix", "postcode", "city", "due_date", "babies",
+            "delivery_notes", "consent")},
+        "kit_type": referral.kit_type.code,
+        **{name: household[name] for name in HOUSEHOLD_FIELDS},
+        **{AMOUNT_FIELD_PREFIX + income["kind"]: Decimal(income["amount"])
+           for income in referral.incomes},
+    }
 
 
 OPEN = ""

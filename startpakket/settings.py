@@ -4,6 +4,7 @@ Every variable is listed in the README. Production is whatever runs with ``DEBUG
 refuses to start without a real ``SECRET_KEY`` and turns on every transport-security setting.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -87,6 +88,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "phonenumber_field",
+    "axes",
+    "csp",
     "startpakket",
     "eligibility",
     "logistics",
@@ -102,6 +105,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "startpakket.middleware.SessionLimitsMiddleware",
+    "startpakket.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "startpakket.urls"
@@ -205,6 +213,10 @@ PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 ADMINS = [("Beheer", address) for address in env_list("ADMINS")]
 
 # --- Security ------------------------------------------------------------------------------------
+# Sessions end after 30 minutes without a request, and 12 hours after logging in whatever happens
+# (startpakket.middleware.SessionLimitsMiddleware); the cookie lives no longer than that.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -214,13 +226,51 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers refuse these cookies unless secure, for this exact host
+    # and path /: no subdomain can set or read them. It needs HTTPS, so not in development.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     # Only when a reverse proxy that terminates TLS sets this header and strips it from clients.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy: everything from this site only; no inline scripts, no frames.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Login lockout (django-axes): the 6th wrong password in a row for a username from one address
+# locks it for the cool-off period, then it is allowed again; a good login resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 6)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# The client address: behind the TLS proxy the first X-Forwarded-For entry, otherwise the socket.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_TLS_PROXY else ("REMOTE_ADDR",)
+)
 
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -98,6 +98,37 @@ class AlreadySubmitted(ConflictError):
 
 REFERRER_MAY_CANCEL = frozenset({ReferralStatus.SUBMITTED, ReferralStatus.NEEDS_INFO})
 
+# The referral's fields that take the input's value as it is.
+INPUT_FIELDS = (
+    "parent_first_name", "parent_last_name", "phone", "email", "language", "street",
+    "house_number", "house_number_suffix", "postcode", "city", "due_date", "babies", "kit_type",
+    "delivery_notes",
+)
+
+
+def _stored(data: ReferralInput, decision: rules.Decision) -> dict:
+    """The referral's fields for ``data`` and the check's decision on it: every field a new
+    referral and a corrected one take from their input."""
+    return {
+        **{name: getattr(data, name) for name in INPUT_FIELDS},
+        "household": {
+            "applicant_age": data.household.applicant_age,
+            "has_partner": data.household.has_partner,
+            "partner_age": data.household.partner_age,
+            "children": data.household.children,
+        },
+        "incomes": [{"kind": i.kind, "amount": f"{Decimal(i.amount):.2f}"}
+                    for i in data.incomes],
+        # When the check ran: a correction runs it again (the referral's date stays).
+        "eligibility": {**snapshot.to_snapshot(decision),
+                        "checked_on": timezone.localdate().isoformat()},
+    }
+
+
+def _require_consent(data: ReferralInput) -> None:
+    if not data.consent:
+        raise FieldError("consent", _("The parent's consent is needed to share these data."))
+
 
 @transaction.atomic
 def submit_referral(*, user, data: ReferralInput, token: uuid.UUID | None = None) -> Referral:
@@ -108,39 +139,17 @@ def submit_referral(*, user, data: ReferralInput, token: uuid.UUID | None = None
     if token is not None and (earlier := Referral.objects.filter(
             submission_token=token, referred_by=user).first()):
         raise AlreadySubmitted(earlier)
-    if not data.consent:
-        raise FieldError("consent", _("The parent's consent is needed to share these data."))
+    _require_consent(data)
     decision = assess(data.household, data.incomes)
     today = timezone.localdate()
     referral = Referral.objects.create(
         code=_next_code(today.year),
         organisation_id=user.organisation_id,
         referred_by=user,
-        parent_first_name=data.parent_first_name,
-        parent_last_name=data.parent_last_name,
-        phone=data.phone,
-        email=data.email,
-        language=data.language,
-        street=data.street,
-        house_number=data.house_number,
-        house_number_suffix=data.house_number_suffix,
-        postcode=data.postcode,
-        city=data.city,
-        due_date=data.due_date,
-        babies=data.babies,
-        kit_type=data.kit_type,
-        delivery_notes=data.delivery_notes,
         consent=True,
         consent_date=today,
-        household={
-            "applicant_age": data.household.applicant_age,
-            "has_partner": data.household.has_partner,
-            "partner_age": data.household.partner_age,
-            "children": data.household.children,
-        },
-        incomes=[{"kind": i.kind, "amount": f"{Decimal(i.amount):.2f}"} for i in data.incomes],
-        eligibility=snapshot.to_snapshot(decision),
         submission_token=token,
+        **_stored(data, decision),
     )
     ReferralStatusChange.objects.create(referral=referral, to_status=ReferralStatus.SUBMITTED,
                                         by=user)
@@ -149,6 +158,13 @@ def submit_referral(*, user, data: ReferralInput, token: uuid.UUID | None = None
 
 def decision_of(referral: Referral) -> rules.Decision:
     return snapshot.from_snapshot(referral.eligibility)
+
+
+def checked_on(referral: Referral) -> date:
+    """The day the stored check ran (the referral's own date for those stored before this was
+    recorded)."""
+    stored = referral.eligibility.get("checked_on")
+    return date.fromisoformat(stored) if stored else timezone.localtime(referral.created_at).date()
 
 
 def outcome_of(referral: Referral) -> str:
@@ -250,6 +266,29 @@ def resubmit_referral(*, referral: Referral, user, reason: str) -> Referral:
     if user.organisation_id != referral.organisation_id:
         raise PermissionDenied(_("Only the referring organisation answers its questions."))
     return _move(referral, ReferralStatus.SUBMITTED, user, reason)
+
+
+@transaction.atomic
+def update_referral(*, referral: Referral, user, data: ReferralInput, answer: str) -> Referral:
+    """The referrer corrects the referral in answer to the question, and it is back in the
+    queue with the answer as the reason. The check runs again on the new data; a coordinator's
+    outcome no longer holds, as it was set on the old data. The consent date stays: the
+    consent is for the same purpose."""
+    answer = _reason(answer)
+    _require_consent(data)
+    referral = _locked(referral)
+    if user.organisation_id != referral.organisation_id:
+        raise PermissionDenied(_("Only the referring organisation answers its questions."))
+    # Refused before the check: a referral that is no longer waiting for its answer says so,
+    # whatever the new data are.
+    guard(referral.status, ReferralStatus.SUBMITTED)
+    fields = _stored(data, assess(data.household, data.incomes))
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    referral.eligibility_override = ""
+    referral.override_reason = ""
+    return _move(referral, ReferralStatus.SUBMITTED, user, answer,
+                 fields=(*fields, "eligibility_override", "override_reason"))
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<referral_code:code>/reject/", referrals.reject, name="reject"),
     path("<referral_code:code>/ask/", referrals.ask, name="ask"),
     path("<referral_code:code>/resubmit/", referrals.resubmit, name="resubmit"),
+    path("<referral_code:code>/edit/", referrals.edit, name="edit"),
     path("<referral_code:code>/cancel/", referrals.cancel, name="cancel"),
     path("<referral_code:code>/override/", referrals.override, name="override"),
 ]

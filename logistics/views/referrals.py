@@ -23,11 +23,18 @@ from eligibility import explain
 from eligibility import services as eligibility
 from eligibility.models import IncomeKind
 from logistics import selectors
-from logistics.models import EligibilityOverride, Referral, ReferralStatus, Warehouse
+from logistics.models import (
+    EligibilityOverride,
+    Referral,
+    ReferralStatus,
+    ReferralStatusChange,
+    Warehouse,
+)
 from logistics.referral_forms import (
     ApproveForm,
     OverrideForm,
     ReasonForm,
+    ReferralEditForm,
     ReferralFilterForm,
     ReferralForm,
 )
@@ -91,10 +98,48 @@ def _explained(decision) -> dict:
 @login_required
 @permission_required("logistics.add_referral", raise_exception=True)
 def new(request):
-    """"Check" shows the outcome and stores nothing; "Refer" stores the referral, but only an
-    outcome the nurse has seen with the parent: if the household or income changed after the
-    last check, the new outcome is shown first."""
     form = ReferralForm(request.POST or None)
+
+    def store():
+        referral = _submit(request, form)
+        if referral is not None:
+            messages.success(request, _("Referral %(code)s is sent. You can follow it here.")
+                             % {"code": referral.code})
+        return referral
+
+    return _form_page(request, form, store)
+
+
+@login_required
+@permission_required("logistics.add_referral", raise_exception=True)
+def edit(request, code):
+    """The referrer corrects a referral the coordinator asked about: the same form, filled in,
+    and her answer; sending it puts the referral back in the queue."""
+    referral = _referral(request, code)
+    if referral.status != S.NEEDS_INFO:
+        messages.error(request, _("Referral %(code)s can only be corrected while the "
+                                  "coordinator waits for your answer.") % {"code": referral.code})
+        return redirect("referrals:detail", code=referral.code)
+    form = ReferralEditForm(request.POST or None, referral=referral)
+
+    def store():
+        changed = _update(request, referral, form)
+        if changed is not None:
+            messages.success(request, _("Referral %(code)s is corrected and waits for a "
+                                        "decision again.") % {"code": changed.code})
+        return changed
+
+    return _form_page(request, form, store, {
+        "referral": referral,
+        "question": _question(referral.history.select_related("by")),
+    })
+
+
+def _form_page(request, form: ReferralForm, store, context: dict | None = None):
+    """The referral form, new or corrected. "Check" shows the outcome and stores nothing;
+    "Refer" (or "Send") stores through ``store()``, but only an outcome the nurse has seen with
+    the parent: if the household or income changed after the last check, the new outcome is
+    shown first."""
     outcome, checked, unseen = None, "", False
     if request.method == "POST":
         refer = "refer" in request.POST
@@ -107,13 +152,8 @@ def new(request):
         if refer and valid and decision is not None:
             if request.POST.get("checked") != checked:
                 unseen = True
-            else:
-                referral = _submit(request, form)
-                if referral is not None:
-                    messages.success(request, _(
-                        "Referral %(code)s is sent. You can follow it here.") % {
-                        "code": referral.code})
-                    return redirect("referrals:detail", code=referral.code)
+            elif (referral := store()) is not None:
+                return redirect("referrals:detail", code=referral.code)
     counted = eligibility.policy_in_force(timezone.localdate()).counted_kinds
     excluded_fields = form.amount_fields(False, counted)
     return render(request, "logistics/referral_new.html", {
@@ -125,6 +165,7 @@ def new(request):
         "excluded_fields": excluded_fields,
         # Folded away unless something was typed there.
         "excluded_open": any(field.value() or field.errors for field in excluded_fields),
+        **(context or {}),
     })
 
 
@@ -146,6 +187,20 @@ def _submit(request, form: ReferralForm) -> Referral | None:
         return error.referral  # a double tap: show the referral the first tap made
     except FieldError as error:
         form.add_error(form.field_for_path(error.field), error.detail)
+    except DomainError as error:
+        form.add_error(None, error.detail)
+    return None
+
+
+def _update(request, referral: Referral, form: ReferralEditForm) -> Referral | None:
+    try:
+        return services.update_referral(referral=referral, user=request.user,
+                                        data=form.referral_input(),
+                                        answer=form.cleaned_data["answer"])
+    except FieldError as error:
+        # The service calls the answer a reason, as in every status change.
+        field = "answer" if error.field == "reason" else form.field_for_path(error.field)
+        form.add_error(field, error.detail)
     except DomainError as error:
         form.add_error(None, error.detail)
     return None
@@ -222,6 +277,12 @@ def _referral(request, code) -> Referral:
     return get_object_or_404(selectors.referrals_for(request.user), code=code)
 
 
+def _question(history) -> ReferralStatusChange | None:
+    """The coordinator's latest question: the reason of the last change into needs_info."""
+    return next((change for change in reversed(list(history))
+                 if change.to_status == S.NEEDS_INFO), None)
+
+
 def _may_cancel(user, referral: Referral) -> bool:
     if S.CANCELLED not in ALLOWED_TRANSITIONS[S(referral.status)]:
         return False
@@ -267,9 +328,7 @@ def _detail_page(request, referral: Referral, bound: dict | None = None):
             "urgency": _urgency(referral, today),
             "history": [change for change in history if change.from_status != change.to_status],
         })
-    needs_info = referral.status == S.NEEDS_INFO
-    question = next((change for change in reversed(history)
-                     if change.to_status == S.NEEDS_INFO), None) if needs_info else None
+    question = _question(history) if referral.status == S.NEEDS_INFO else None
     return render(request, "logistics/referral_detail.html", {
         "referral": referral,
         "urgency": _urgency(referral, today),
@@ -279,6 +338,7 @@ def _detail_page(request, referral: Referral, bound: dict | None = None):
         "override_label": (EligibilityOverride(referral.eligibility_override).label
                            if referral.eligibility_override else ""),
         **_explained(services.decision_of(referral)),
+        "checked_on": services.checked_on(referral),
         "household": referral.household,
         "incomes": [(IncomeKind(income["kind"]).label, Decimal(income["amount"]))
                     for income in referral.incomes],

@@ -86,3 +86,10 @@ def test_odd_amounts_are_refused(typed):
 
     with pytest.raises(ValidationError):
         AmountField().clean(typed)
+
+
+def test_the_reference_date_is_prefilled_as_a_date_input_reads_it(referrer_client):
+    import datetime
+
+    page = referrer_client.get("/eligibility/check/").content.decode()
+    assert f'value="{datetime.date.today().isoformat()}"' in page

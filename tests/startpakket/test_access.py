@@ -62,6 +62,9 @@ ACCESS = [
      {ANON: 302, REF: 403, WH: 403, COORD: 405}),
     ("referrals:resubmit", "/referrals/BSP-2000-00001/resubmit/",
      {ANON: 302, REF: 405, WH: 403, COORD: 403}),
+    # A made-up code: not found for referrers; the others may not correct referrals at all.
+    ("referrals:edit", "/referrals/BSP-2000-00001/edit/",
+     {ANON: 302, REF: 404, WH: 403, COORD: 403}),
     ("referrals:cancel", "/referrals/BSP-2000-00001/cancel/",
      {ANON: 302, REF: 405, WH: 403, COORD: 405}),
     ("api-schema", "/api/schema/", {ANON: 200, REF: 200, WH: 200, COORD: 200}),
