@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # The demo runs with made-up data on a development server; never use these settings in production.
-DEMO_ENV := DEMO=1 DEBUG=1
+DEMO_ENV := DEMO=1 DEBUG=1 TWO_FACTOR_REQUIRED=0
 
 .PHONY: demo test install lint messages clean
 

@@ -77,7 +77,9 @@ class NormTable(models.Model):
         permissions = [("check_eligibility", _("Can run an eligibility check"))]
 
     def __str__(self):
-        return str(_("Norms from %(date)s") % {"date": self.valid_from.isoformat()})
+        # str(), which is isoformat() for a date, and also takes the string that create()
+        # accepts: the audit log names every object it saves by its str().
+        return str(_("Norms from %(date)s") % {"date": str(self.valid_from)})
 
 
 class NormRow(models.Model):
@@ -177,7 +179,7 @@ class Policy(models.Model):
         return str(
             _("Policy from %(date)s: %(percent)s%%")
             % {
-                "date": self.valid_from.isoformat(),
+                "date": str(self.valid_from),
                 "percent": f"{self.threshold_percent.normalize():f}",
             }
         )

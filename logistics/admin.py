@@ -24,6 +24,7 @@ from logistics.models import (
     StockMovement,
 )
 from logistics.resources import ItemResource, KitComponentResource, KitTypeResource
+from startpakket import audit
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -202,3 +203,10 @@ class ReferralAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     inlines = [StatusChangeInline]
     exclude = ["household", "incomes", "eligibility"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        # The page shows the family's name, address and phone.
+        if obj is not None:
+            audit.record_read(user=request.user, obj=obj, what=audit.REFERRAL_VIEWED)
+        return super().render_change_form(request, context, add, change, form_url, obj)

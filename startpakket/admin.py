@@ -1,7 +1,10 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from startpakket.models import Organisation, User
@@ -93,3 +96,42 @@ class UserAdmin(DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         set_role(form.instance, Role(form.cleaned_data["role"]))
+
+
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditLogEntryAdmin(LogEntryAdmin):
+    """The audit trail (``startpakket.audit``): coordinators browse it; nobody adds, changes or
+    deletes an entry here, superusers included. (auditlog's own admin lets a delete of another
+    object take entries along; nothing here may.)"""
+
+    list_display = ["created", "resource_url", "action", "summary", "user_url"]
+    readonly_fields = [*LogEntryAdmin.readonly_fields, "summary"]
+    fieldsets = [
+        (None, {"fields": ["created", "user_url", "resource_url", "cid"]}),
+        (_("Changes"), {"fields": ["action", "summary", "msg"]}),
+    ]
+
+    @admin.display(description=_("what"))
+    def summary(self, obj):
+        """A read: what was read, and with which filters; a change: the fields changed."""
+        if obj.action != LogEntry.Action.ACCESS:
+            return self.msg_short(obj)
+        details = obj.additional_data or {}
+        what = details.get("what") or ""
+        what = gettext(what) if what else what  # gettext("") is the catalogue's header
+        filters = details.get("filters") or {}
+        if filters:
+            what += " (" + ", ".join(f"{key}={value}" for key, value in filters.items()) + ")"
+        return what
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

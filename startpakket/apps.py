@@ -10,8 +10,10 @@ class StartpakketConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from startpakket import checks  # noqa: F401 - registers the system checks
+        from startpakket.audit import register_models
         from startpakket.middleware import start_session_clock
 
+        register_models(self.label)
         # The clock starts as the session is made at login, which is written anyway: no extra
         # write on the first request afterwards.
         user_logged_in.connect(start_session_clock, dispatch_uid="start_session_clock")

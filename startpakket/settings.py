@@ -71,6 +71,16 @@ elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecu
         "start it with 'django-insecure'."
     )
 
+# Two-factor login (TOTP app or a backup code) for every account: the data is health-related and
+# about families in poverty. Only a development or demo instance may switch it off.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+if not TWO_FACTOR_REQUIRED and not DEBUG:
+    INSECURE_CONFIGURATION = INSECURE_CONFIGURATION or (
+        "TWO_FACTOR_REQUIRED is off. Production (DEBUG off) requires two-factor login; only a "
+        "development or demo instance (DEBUG=1) may switch it off."
+    )
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Startpakket")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -90,6 +100,10 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "axes",
     "csp",
+    "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "startpakket",
     "eligibility",
     "logistics",
@@ -103,10 +117,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request's user becomes the actor of the audit log's entries (startpakket.audit).
+    "auditlog.middleware.AuditlogMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "startpakket.middleware.SessionLimitsMiddleware",
+    "startpakket.two_factor.TwoFactorRequiredMiddleware",
     "startpakket.middleware.NoStoreMiddleware",
     # Last, as django-axes asks: it answers a locked-out login attempt.
     "axes.middleware.AxesMiddleware",
@@ -276,7 +294,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing credential a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's, and the token's user becomes the audit log's actor (startpakket.audit).
+        "startpakket.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

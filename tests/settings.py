@@ -30,3 +30,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(VAR_DIR / f"test-startpakket-{os.getpid()}.sqlite3")  # noqa: F405
     }
+# Most tests log in with force_login, which skips the second step; the two-factor tests switch it
+# on (tests/startpakket/test_two_factor.py), as production always has it.
+TWO_FACTOR_REQUIRED = False

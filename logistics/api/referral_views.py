@@ -28,8 +28,9 @@ from logistics.api.referral_serializers import (
     ReferralSerializer,
     WarehouseReferralSerializer,
 )
-from logistics.models import ReferralStatus
+from logistics.models import Referral, ReferralStatus
 from logistics.services import referrals as services
+from startpakket import audit
 from startpakket.api import idempotency
 from startpakket.api.permissions import HasRequiredPermission
 from startpakket.roles import Role
@@ -87,6 +88,9 @@ class ReferralListCreateView(ReferralScope, generics.ListAPIView):
         filters.is_valid(raise_exception=True)
         if "status" in filters.validated_data:
             queryset = queryset.filter(status=filters.validated_data["status"])
+            audit.record_read(user=self.request.user, obj=Referral,
+                              what=audit.REFERRALS_SEARCHED,
+                              filters={"status": filters.validated_data["status"]})
         return queryset
 
     @extend_schema(
@@ -126,7 +130,9 @@ class ReferralDetailView(ReferralScope, generics.RetrieveAPIView):
 
     @extend_schema(responses=REFERRAL_FOR_ROLE)
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        referral = self.get_object()
+        audit.record_read(user=request.user, obj=referral, what=audit.REFERRAL_VIEWED)
+        return Response(self.get_serializer(referral).data)
 
 
 class ReferralActionView(ReferralScope, generics.GenericAPIView):

@@ -28,6 +28,7 @@ from logistics.models import (
     StockMovement,
     Warehouse,
 )
+from startpakket import audit
 from startpakket.errors import ConflictError, DomainError
 
 # A typo guard: no warehouse books more of one item at once (an extra 0, a barcode in the field).
@@ -139,10 +140,13 @@ def _write_movements(movements: list[StockMovement]) -> list[StockMovement]:
         raise AlreadyBooked
     try:
         with transaction.atomic():
-            return StockMovement.objects.bulk_create(movements)
+            created = StockMovement.objects.bulk_create(movements)
     except IntegrityError:
         # The same batch was committed meanwhile by a concurrent double submit.
         raise AlreadyBooked from None
+    # bulk_create sends no signals: the audit entries are written here. One call, one user.
+    audit.record_created(created, user=created[0].created_by)
+    return created
 
 
 def _levels(warehouse, items) -> dict[int, StockLevel]:
@@ -333,7 +337,7 @@ def reserve(*, kit_type: KitType, warehouse: Warehouse, user, kits: int = 1,
     return reservation
 
 
-def _close(reservation: Reservation, state: ReservationState) -> dict[Item, int]:
+def _close(reservation: Reservation, state: ReservationState, user) -> dict[Item, int]:
     closed = Reservation.objects.filter(
         pk=reservation.pk, state=ReservationState.ACTIVE
     ).update(state=state, closed_at=timezone.now())
@@ -341,6 +345,11 @@ def _close(reservation: Reservation, state: ReservationState) -> dict[Item, int]
         reservation.refresh_from_db(fields=["state"])
         raise ReservationClosed(reservation)
     reservation.refresh_from_db(fields=["state", "closed_at"])
+    # update() sends no signals: the audit entry is written here.
+    audit.record_changed(reservation, user=user, changes={
+        "state": (ReservationState.ACTIVE, reservation.state),
+        "closed_at": (None, reservation.closed_at),
+    })
     return _merged(
         (line.item, line.quantity) for line in reservation.lines.select_related("item")
     )
@@ -354,7 +363,7 @@ class StockDrift(RuntimeError):
 @transaction.atomic
 def release(*, reservation: Reservation, user) -> None:
     """Put reserved goods back at everyone's disposal (a referral cancelled before packing)."""
-    lines = _close(reservation, ReservationState.RELEASED)
+    lines = _close(reservation, ReservationState.RELEASED, user)
     for item, quantity in lines.items():
         released = StockLevel.objects.filter(
             item=item, warehouse=reservation.warehouse_id, reserved__gte=quantity
@@ -366,7 +375,7 @@ def release(*, reservation: Reservation, user) -> None:
 @transaction.atomic
 def consume(*, reservation: Reservation, user, note: str = "") -> list[StockMovement]:
     """The kit is packed: the reserved goods leave the stock as issue movements."""
-    lines = _close(reservation, ReservationState.CONSUMED)
+    lines = _close(reservation, ReservationState.CONSUMED, user)
     batch = uuid.uuid4()
     movements = _write_movements([
         StockMovement(item=item, warehouse_id=reservation.warehouse_id, quantity=-quantity,

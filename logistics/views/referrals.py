@@ -41,6 +41,7 @@ from logistics.referral_forms import (
 from logistics.referral_rules import urgency
 from logistics.services import referrals as services
 from logistics.workflow import ALLOWED_TRANSITIONS, OPEN_STATUSES
+from startpakket import audit
 from startpakket.errors import DomainError, FieldError
 from startpakket.paging import page_of
 from startpakket.roles import Role
@@ -121,6 +122,8 @@ def edit(request, code):
                                   "coordinator waits for your answer.") % {"code": referral.code})
         return redirect("referrals:detail", code=referral.code)
     form = ReferralEditForm(request.POST or None, referral=referral)
+    if request.method == "GET":
+        audit.record_read(user=request.user, obj=referral, what=audit.REFERRAL_EDIT_VIEWED)
 
     def store():
         changed = _update(request, referral, form)
@@ -218,6 +221,9 @@ def referral_list(request):
     coordinator = user.has_role(Role.COORDINATOR)
     filters = ReferralFilterForm(request.GET or None)
     referrals = filters.apply(selectors.referrals_for(user), OPEN_STATUSES)
+    if filters.is_bound and filters.is_valid() and filters.cleaned_data["status"]:
+        audit.record_read(user=user, obj=Referral, what=audit.REFERRALS_SEARCHED,
+                          filters={"status": filters.cleaned_data["status"]})
     referrals = referrals.defer("household", "incomes")
     if coordinator:
         referrals = selectors.with_duplicate_flag(referrals)
@@ -319,6 +325,8 @@ def _action_forms(request, referral: Referral, bound: dict) -> dict:
 
 def _detail_page(request, referral: Referral, bound: dict | None = None):
     user = request.user
+    # Every showing of the page, also after an action's refusal: each shows the family's data.
+    audit.record_read(user=user, obj=referral, what=audit.REFERRAL_VIEWED)
     history = list(referral.history.select_related("by"))
     today = timezone.localdate()
     if not user.has_role(Role.REFERRER, Role.COORDINATOR):

@@ -18,6 +18,10 @@ ANON, REF, WH, COORD = None, Role.REFERRER, Role.WAREHOUSE, Role.COORDINATOR
 ACCESS = [
     ("home", "/", {ANON: 302, REF: 200, WH: 200, COORD: 200}),
     ("login", "/accounts/login/", {ANON: 200, REF: 302, WH: 302, COORD: 302}),
+    # The second login step: without an app yet it goes to setting one up (force_login here).
+    ("two_factor_verify", "/accounts/two-factor/", {ANON: 302, REF: 302, WH: 302, COORD: 302}),
+    ("two_factor_setup", "/accounts/two-factor/setup/",
+     {ANON: 302, REF: 200, WH: 200, COORD: 200}),
     ("eligibility:check", "/eligibility/check/", {ANON: 302, REF: 200, WH: 403, COORD: 200}),
     ("api:me", "/api/v1/me/", {ANON: 401, REF: 200, WH: 200, COORD: 200}),
     # POST-only: a GET by someone allowed is 405, by someone not allowed 403.
