@@ -306,6 +306,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "startpakket.api.problems.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Per user, for the endpoints that compute or render much: a script gone wrong (or someone
+    # probing incomes) is slowed down; people never notice. Documents and exports add theirs.
+    "DEFAULT_THROTTLE_RATES": {
+        "eligibility": os.environ.get("THROTTLE_ELIGIBILITY", "120/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Startpakket API",

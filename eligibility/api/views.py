@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from eligibility import explain, rules, services
@@ -14,6 +15,8 @@ class EligibilityCheckView(APIView):
 
     permission_classes = [HasRequiredPermission]
     required_permission = "eligibility.check_eligibility"
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "eligibility"
 
     @extend_schema(request=CheckInputSerializer, responses=DecisionSerializer)
     def post(self, request):

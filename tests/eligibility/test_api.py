@@ -167,3 +167,21 @@ def test_a_coordinator_changes_the_policy_to_120_percent_in_the_admin(api, coord
     assert response.status_code == 302, response.context["adminform"].form.errors
     body = api.post(URL, single_parent("1600"), format="json").json()
     assert (body["outcome"], body["threshold"]) == ("not_eligible", "1597.72")
+
+
+def test_the_check_is_throttled_per_user(api, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    from rest_framework.throttling import ScopedRateThrottle
+
+    original = ScopedRateThrottle.THROTTLE_RATES
+    ScopedRateThrottle.THROTTLE_RATES = {**rates, "eligibility": "3/minute"}
+    try:
+        statuses = [api.post(URL, single_parent("1000"), format="json").status_code
+                    for _ in range(4)]
+    finally:
+        ScopedRateThrottle.THROTTLE_RATES = original
+        cache.clear()
+    assert statuses == [200, 200, 200, 429]
