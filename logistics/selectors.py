@@ -129,6 +129,8 @@ def with_duplicate_flag(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
 
 
 def possible_duplicates(referral: Referral) -> QuerySet[Referral]:
+    if referral.house_number is None:  # anonymised: no address left to compare
+        return Referral.objects.none()
     return (
         _same_family(referral.postcode, referral.house_number, referral.due_date)
         .exclude(pk=referral.pk).select_related("organisation").order_by("due_date")

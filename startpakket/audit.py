@@ -14,6 +14,8 @@ Changes
     Rows written without signals must be logged by their service: ``bulk_create`` (the stock
     ledger: ``record_created``) and ``QuerySet.update`` (a reservation closing:
     ``record_changed``).
+    When a referral is anonymised (``logistics.services.retention``), the entries about it and
+    its history lose the request's address and port.
 
 Reads of personal data
     ``record_read(user=…, obj=…, what=…)`` wherever personal data is shown or handed out: the
@@ -64,6 +66,7 @@ REDACTED = "***"
 REFERRAL_FIELDS = [
     "code", "status", "organisation", "referred_by", "kit_type", "babies", "warehouse",
     "reservation", "eligibility_override", "consent", "created_at", "updated_at",
+    "anonymised_at",
 ]
 
 # Per model, auditlog's registration options (``auditlog.registry.AuditlogModelRegistry``).

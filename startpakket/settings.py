@@ -290,6 +290,16 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_TLS_PROXY else ("REMOTE_ADDR",)
 )
 
+# --- Retention -----------------------------------------------------------------------------------
+# A closed referral is anonymised this many days after its delivery, or after its rejection or
+# cancellation, by `manage.py anonymise_referrals` (daily; docs/data-inventory.md).
+RETENTION_AFTER_DELIVERY_DAYS = env_int("RETENTION_AFTER_DELIVERY_DAYS", 365)
+RETENTION_AFTER_CLOSING_DAYS = env_int("RETENTION_AFTER_CLOSING_DAYS", 92)
+if min(RETENTION_AFTER_DELIVERY_DAYS, RETENTION_AFTER_CLOSING_DAYS) < 1:
+    raise ImproperlyConfigured(
+        "RETENTION_AFTER_DELIVERY_DAYS and RETENTION_AFTER_CLOSING_DAYS must be at least 1."
+    )
+
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing credential a 401, not a 403.
@@ -304,7 +314,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "startpakket.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "startpakket.api.problems.problem_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "startpakket.api.schema.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
     # Per user, for the endpoints that compute or render much: a script gone wrong (or someone
     # probing incomes) is slowed down; people never notice. Documents and exports add theirs.
@@ -321,6 +331,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "startpakket.api.schema.exclusive_variants",
+    ],
     # Choice sets that share a field name ("status", "outcome") each get a name of their own.
     "ENUM_NAME_OVERRIDES": {
         "ReferralStatusEnum": "logistics.models.ReferralStatus",

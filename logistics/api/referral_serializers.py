@@ -5,6 +5,7 @@ household, income or eligibility fields, and only a coordinator's has the duplic
 """
 
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
@@ -135,10 +136,11 @@ class OverrideInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=_max_length(Referral, "override_reason"))
 
 
-@extend_schema_field({"type": "string", "example": "06 12345678"})
+@extend_schema_field({"type": "string", "nullable": True, "example": "06 12345678"})
 class NationalPhoneField(serializers.Field):
     """A phone number as a Dutch reader writes it: ``06 12345678``; a foreign one keeps its
-    country code (``+32 470 12 34 56``), which the national notation would drop."""
+    country code (``+32 470 12 34 56``), which the national notation would drop. Null once the
+    referral is anonymised."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, **kwargs)
@@ -161,6 +163,10 @@ class WarehouseReferralSerializer(serializers.ModelSerializer):
     """A referral as a warehouse volunteer sees it."""
 
     phone = NationalPhoneField()
+    # Only the 4 digits once anonymised, so not the pattern of the form's postcode.
+    postcode = serializers.CharField(
+        read_only=True, label=Referral._meta.get_field("postcode").verbose_name,
+        help_text="1234 AB; 1234 once anonymised.")
     deliver_by = serializers.DateField(read_only=True,
                                        help_text="Six weeks before the due date.")
     kit_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -178,11 +184,23 @@ class ReferralSerializer(WarehouseReferralSerializer):
 
     organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
     referred_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    household = HouseholdSerializer(read_only=True)
+    household = HouseholdSerializer(read_only=True, allow_null=True,
+                                    help_text="Null once the referral is anonymised.")
     incomes = IncomeSerializer(many=True, read_only=True)
-    eligibility = serializers.SerializerMethodField()
+    eligibility = serializers.SerializerMethodField(
+        help_text="The check as it was made; null once the referral is anonymised (the outcome "
+                  "stays).")
     outcome = serializers.SerializerMethodField(
         help_text="What counts: the coordinator's override if set, else the check's outcome.")
+    # Declared rather than taken from the model: DRF drops ``allow_blank`` from read-only model
+    # fields, so the schema would call their usual value, empty, invalid.
+    email = serializers.CharField(
+        read_only=True, label=capfirst(Referral._meta.get_field("email").verbose_name),
+        help_text="E-mail address; empty if none was given.")
+    eligibility_override = serializers.ChoiceField(
+        choices=EligibilityOverride.choices, allow_blank=True, read_only=True,
+        label=capfirst(Referral._meta.get_field("eligibility_override").verbose_name),
+        help_text="Empty unless a coordinator set the outcome.")
 
     class Meta:
         model = Referral
@@ -190,11 +208,21 @@ class ReferralSerializer(WarehouseReferralSerializer):
             *DELIVERY_FIELDS, "organisation", "referred_by", "email", "consent",
             "consent_date", "household", "incomes", "eligibility", "outcome",
             "eligibility_override", "override_reason", "created_at", "updated_at",
+            "anonymised_at",
         ]
         read_only_fields = fields
 
-    @extend_schema_field(DecisionSerializer)
-    def get_eligibility(self, referral: Referral) -> dict:
+    def to_representation(self, referral: Referral):
+        data = super().to_representation(referral)
+        if referral.anonymised:
+            # Only counts are left of the household (no ages); the check keeps no amounts.
+            data["household"] = None
+        return data
+
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_eligibility(self, referral: Referral) -> dict | None:
+        if referral.anonymised:
+            return None
         return DecisionSerializer(decision_of(referral)).data
 
     @extend_schema_field(serializers.ChoiceField(choices=[o.value for o in rules.Outcome]))

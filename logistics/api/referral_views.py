@@ -231,7 +231,7 @@ class ReferralCancelView(ReferralActionView):
         services.cancel_referral(referral=referral, user=self.request.user, reason=reason)
 
 
-@action_schema(OverrideInputSerializer)
+@action_schema(OverrideInputSerializer, 409)
 class ReferralOverrideView(ReferralActionView):
     """Set the eligibility outcome by hand, with a reason (e.g. debt restructuring), while the
     referral waits for a decision. Logged in its history."""

@@ -83,13 +83,16 @@ class Referral(models.Model):
 
     parent_first_name = models.CharField(_("parent's first name"), max_length=100)
     parent_last_name = models.CharField(_("parent's last name"), max_length=100)
-    phone = PhoneNumberField(_("phone"), region="NL")
+    # Empty (null) only once anonymised (``logistics.services.retention``); the form and the API
+    # still require a phone number.
+    phone = PhoneNumberField(_("phone"), region="NL", null=True)
     email = models.EmailField(_("e-mail"), blank=True)
     language = models.CharField(_("preferred language"), max_length=10,
                                 choices=Language.choices, default=Language.DUTCH)
     street = models.CharField(_("street"), max_length=200)
     house_number = models.PositiveIntegerField(
-        _("house number"), validators=[MinValueValidator(1), MaxValueValidator(99999)])
+        _("house number"), null=True,  # null only once anonymised, as the phone
+        validators=[MinValueValidator(1), MaxValueValidator(99999)])
     house_number_suffix = models.CharField(_("addition"), max_length=10, blank=True)
     postcode = models.CharField(_("postcode"), max_length=7, validators=[postcode_validator])
     city = models.CharField(_("city"), max_length=100)
@@ -120,6 +123,15 @@ class Referral(models.Model):
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("referred at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    # Set when the retention period ended and the family's details were removed
+    # (``logistics.services.retention``); what is left serves the statistics.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True,
+                                         editable=False)
+    # Whether the kit arrived at least six weeks before the due date: recorded when the exact
+    # due date is reduced to its month, so that statistic stays right. Empty before that: the
+    # exact dates tell.
+    delivered_in_time = models.BooleanField(_("delivered in time"), null=True, blank=True,
+                                            editable=False)
 
     class Meta:
         verbose_name = _("referral")
@@ -135,6 +147,11 @@ class Referral(models.Model):
                                    name="referral_babies_range"),
             models.CheckConstraint(condition=models.Q(consent=True),
                                    name="referral_consent_given"),
+            # Only anonymising empties the phone and the house number.
+            models.CheckConstraint(
+                condition=(models.Q(anonymised_at__isnull=False)
+                           | models.Q(phone__isnull=False, house_number__isnull=False)),
+                name="referral_contact_until_anonymised"),
         ]
         indexes = [
             models.Index(fields=["status", "due_date"], name="referral_queue_idx"),
@@ -149,6 +166,10 @@ class Referral(models.Model):
     @property
     def deliver_by(self) -> datetime.date:
         return self.due_date - DELIVERY_TARGET
+
+    @property
+    def anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def address_line(self) -> str:

@@ -44,7 +44,7 @@ DELIVERY_FIELDS = {
 REFERRER_FIELDS = DELIVERY_FIELDS | {
     "organisation", "referred_by", "email", "consent", "consent_date", "household", "incomes",
     "eligibility", "outcome", "eligibility_override", "override_reason", "created_at",
-    "updated_at",
+    "updated_at", "anonymised_at",
 }
 COORDINATOR_FIELDS = REFERRER_FIELDS | {"possible_duplicate"}
 DECISION_FIELDS = {
@@ -722,3 +722,30 @@ def test_referrals_of_other_organisations_never_show(token_client, referrer):
     other = OrganisationFactory()
     make_referral(UserFactory(role=Role.REFERRER, organisation=other))
     assert token_client(referrer).get(URL).json()["count"] == 0
+
+
+def openapi(api_client):
+    return api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+
+def test_the_schema_lists_the_conflict_of_an_override_after_the_decision(
+        token_client, coordinator, api_client, referrals):
+    """Found by the fuzz test (tests/test_api_fuzz.py): a 409 the schema did not list."""
+    response = token_client(coordinator).post(url(referrals["own"], "override"),
+                                              ACTIONS["override"], format="json")
+    assert_problem(response, 409)
+    responses = openapi(api_client)["paths"]["/api/v1/referrals/{code}/override/"]["post"][
+        "responses"]
+    assert PROBLEM in responses["409"]["content"]
+
+
+def test_the_schema_lets_a_referral_have_no_email_and_no_override(token_client, referrer,
+                                                                  api_client):
+    """Found by the fuzz test: DRF drops ``allow_blank`` from read-only model fields, so the
+    schema called the empty e-mail address and the empty override of most referrals invalid."""
+    body = token_client(referrer).get(url(make_referral(referrer))).json()
+    assert (body["email"], body["eligibility_override"]) == ("", "")
+    fields = openapi(api_client)["components"]["schemas"]["Referral"]["properties"]
+    assert fields["email"]["type"] == "string"
+    assert "format" not in fields["email"]
+    assert {"$ref": "#/components/schemas/BlankEnum"} in fields["eligibility_override"]["oneOf"]
