@@ -5,9 +5,9 @@ to it.
 
 Most of those answers follow from the view, so they are added here once instead of in every
 ``extend_schema``: 401 and 403 wherever credentials are needed, 400 where a body or a filter is
-validated, 404 where a path names an object or a list has pages, 429 where a throttle applies.
-Errors that only the domain knows of (409, 422) are declared by the view, usually with a
-description and no body; they get the problem body here.
+validated (415 for a body that is not JSON), 404 where a path names an object or a list has
+pages, 429 where a throttle applies. Errors that only the domain knows of (409, 422) are
+declared by the view, usually with a description and no body; they get the problem body here.
 """
 
 import copy
@@ -27,6 +27,7 @@ DESCRIPTIONS = {
     403: "The role may not do this, or the login is not finished (second step).",
     404: "No such object within your scope, or no such page.",
     409: "Not allowed in the object's current state.",
+    415: "The body is not sent as JSON (`Content-Type: application/json`).",
     422: "Well-formed, but cannot be processed.",
     429: "Too many requests; try again after `Retry-After` seconds.",
 }
@@ -74,7 +75,8 @@ class AutoSchema(openapi.AutoSchema):
             return None
         responses = operation["responses"]
         problem = self.resolve_serializer(ProblemSerializer, "response").ref
-        declared = {int(status) for status in responses if 400 <= int(status) < 500}
+        declared = {int(status) for status in responses
+                    if status.isdigit() and 400 <= int(status) < 500}
         for status in sorted(self.problem_statuses(operation) | declared):
             response = responses.setdefault(str(status), {})
             response.setdefault("description", DESCRIPTIONS.get(status, ""))
@@ -90,7 +92,9 @@ class AutoSchema(openapi.AutoSchema):
         parameters = operation.get("parameters", [])
         filters = [p for p in parameters
                    if p["in"] == "query" and p["name"] not in PAGINATION_PARAMETERS]
-        if "requestBody" in operation or filters:
+        if "requestBody" in operation:
+            statuses |= {400, 415}
+        if filters:
             statuses.add(400)
         paginated = any(p["in"] == "query" and p["name"] == "page" for p in parameters)
         if paginated or any(p["in"] == "path" for p in parameters):

@@ -37,8 +37,8 @@ def test_errors_follow_from_the_view(schema):
     assert "404" in listed["GET /api/v1/referrals/{code}/"]
     assert "404" in listed["GET /api/v1/kit-types/"]
     assert "404" not in listed["GET /api/v1/me/"]
-    # A body or a filter to validate: 400.
-    assert "400" in listed["POST /api/v1/stock/receipts/"]
+    # A body or a filter to validate: 400; a body that is not JSON: 415.
+    assert {"400", "415"} <= listed["POST /api/v1/stock/receipts/"]
     assert "400" in listed["GET /api/v1/stock/"]
     assert "400" not in listed["GET /api/v1/kit-types/"]
     # A throttle: 429 (and when to try again).
