@@ -114,3 +114,10 @@ def test_production_refuses_to_start_with_two_factor_off():
     assert "TWO_FACTOR_REQUIRED" in result.stderr + result.stdout
     demo = run_manage("check", DEBUG="1", DEMO="1", TWO_FACTOR_REQUIRED="0")
     assert demo.returncode == 0, demo.stderr
+
+
+def test_the_menu_is_hidden_until_the_second_step(client, referrer):
+    log_in(client, referrer)
+    page = client.get("/accounts/two-factor/setup/").content.decode()
+    assert 'href="/referrals/"' not in page
+    assert 'action="/accounts/logout/"' in page  # logging out stays possible
