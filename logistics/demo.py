@@ -59,7 +59,19 @@ DEMO_REFERRALS = [
      "rejected", "Inkomen ruim boven de grens."),
     ("Noor", "Hassan", "Parklaan", 21, "3516 KL", "Utrecht", -10, 1, "vervolg-74-92", 1000,
      "submitted", ""),
+    # Waiting for a pick list: names with letters beyond Dutch ones, twins, a delivery note.
+    ("Agnieszka", "Wiśniewska", "Vondellaan", 77, "3521 GD", "Utrecht", 10, 1, "start-50-68",
+     1400, "approved", ""),
+    ("Aylin", "Ağaoğlu", "Amsterdamsestraatweg", 310, "3551 CT", "Utrecht", 12, 1,
+     "start-50-68", 1150, "approved", ""),
+    ("Mariam", "Tesfay", "Kanaalweg", 5, "3526 KL", "Utrecht", -6, 2, "vervolg-74-92", 980,
+     "approved", ""),
+    # Delivered on an earlier pick list, so the lists page has a history.
+    ("Eva", "Visser", "Oudegracht", 200, "3511 NR", "Utrecht", 9, 1, "start-50-68", 1300,
+     "delivered", ""),
 ]
+DEMO_LANGUAGES = {"Wiśniewska": "pl", "Ağaoğlu": "tr", "Tesfay": "ti"}
+DEMO_NOTES = {"Yilmaz": "Bel twee keer aan.", "Ağaoğlu": "Derde verdieping, geen lift."}
 
 
 def load_demo_referrals(nurse, coordinator, warehouse: Warehouse) -> None:
@@ -72,21 +84,23 @@ def load_demo_referrals(nurse, coordinator, warehouse: Warehouse) -> None:
 
     from eligibility import rules
     from logistics.models import Referral
-    from logistics.services import referrals
+    from logistics.services import deliveries, pick_lists, referrals
 
     if Referral.objects.filter(organisation_id=nurse.organisation_id).exists():
         return
     today = timezone.localdate()
+    made = []
     for number, (first, last, street, house, postcode, city, weeks, babies, kit, income, state,
                  reason) in enumerate(DEMO_REFERRALS):
         referral = referrals.submit_referral(user=nurse, data=referrals.ReferralInput(
             parent_first_name=first, parent_last_name=last,
             phone=phonenumbers.parse(f"06 1234 56{number:02d}", "NL"), email="",
-            language="nl" if number % 3 else "ar", street=street, house_number=house,
+            language=DEMO_LANGUAGES.get(last, "nl" if number % 3 else "ar"),
+            street=street, house_number=house,
             house_number_suffix="", postcode=postcode, city=city,
             due_date=today + datetime.timedelta(weeks=weeks), babies=babies,
             kit_type=KitType.objects.get(code=kit),
-            delivery_notes="Bel twee keer aan." if number == 4 else "",
+            delivery_notes=DEMO_NOTES.get(last, ""),
             consent=True,
             household=rules.Household(applicant_age=29 + number, has_partner=number == 1,
                                       partner_age=33 if number == 1 else None,
@@ -94,9 +108,21 @@ def load_demo_referrals(nurse, coordinator, warehouse: Warehouse) -> None:
             incomes=(rules.Income("wages", Decimal(income)),
                      rules.Income("child_benefit", Decimal("290"))),
         ))
-        if state == "approved":
-            referrals.approve_referral(referral=referral, user=coordinator, warehouse=warehouse)
-        elif state == "rejected":
+        made.append((referral, state))
+        if state == "rejected":
             referrals.reject_referral(referral=referral, user=coordinator, reason=reason)
         elif state == "needs_info":
             referrals.ask_for_information(referral=referral, user=coordinator, reason=reason)
+
+    # The delivered kit first, alone on list 1; then the kits that wait for the next list.
+    volunteer = warehouse.users.first() or coordinator
+    for referral, state in made:
+        if state == "delivered":
+            referrals.approve_referral(referral=referral, user=coordinator, warehouse=warehouse)
+            pick_list = pick_lists.create_pick_list(warehouse=warehouse, user=volunteer,
+                                                    max_packages=1)
+            pick_lists.pack(pick_list=pick_list, user=volunteer)
+            deliveries.record_delivery(referral=referral, user=volunteer)
+    for referral, state in made:
+        if state == "approved":
+            referrals.approve_referral(referral=referral, user=coordinator, warehouse=warehouse)

@@ -255,7 +255,7 @@ class ReferralFilterForm(forms.Form):
 
 
 # Back to where the action was started; a name, never a URL, so it cannot send anyone away.
-NEXT_CHOICES = [("detail", "detail"), ("queue", "queue")]
+NEXT_CHOICES = [("detail", "detail"), ("queue", "queue"), ("deliveries", "deliveries")]
 
 
 class ActionForm(forms.Form):
@@ -276,6 +276,18 @@ class ReasonForm(ActionForm):
         if multiline:
             self.fields["reason"].widget = forms.Textarea(
                 attrs={"rows": 3, "maxlength": 1000})
+
+
+class CancelForm(ReasonForm):
+    """Cancelling; for a kit already packed, whether its goods go back on the shelf."""
+
+    return_to_stock = forms.BooleanField(
+        label=_("The box is unpacked: put its goods back in stock"), required=False)
+
+    def __init__(self, *args, packed: bool = False, **kwargs):
+        super().__init__(*args, label=_("Reason for cancelling"), multiline=True, **kwargs)
+        if not packed:
+            del self.fields["return_to_stock"]
 
 
 class ApproveForm(ActionForm):

@@ -6,11 +6,13 @@ A coordinator sees every warehouse; a volunteer only their own; a referrer none.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from logistics.models import (
     Item,
     KitType,
+    PickList,
+    PickListEntry,
     Referral,
     ReferralStatus,
     StockLevel,
@@ -135,3 +137,22 @@ def possible_duplicates(referral: Referral) -> QuerySet[Referral]:
         _same_family(referral.postcode, referral.house_number, referral.due_date)
         .exclude(pk=referral.pk).select_related("organisation").order_by("due_date")
     )
+
+
+def pick_lists_for(user) -> QuerySet[PickList]:
+    """A coordinator sees every warehouse's lists (also of closed warehouses), a volunteer
+    their own warehouse's."""
+    pick_lists = PickList.objects.select_related("warehouse", "created_by")
+    if user.has_role(Role.COORDINATOR):
+        return pick_lists
+    if user.has_role(Role.WAREHOUSE):
+        return pick_lists.filter(warehouse_id=user.organisation_id)
+    return pick_lists.none()
+
+
+def with_entries(pick_lists: QuerySet[PickList]) -> QuerySet[PickList]:
+    """Each list's entries with their referrals, for list pages and the API: one query more,
+    however many lists and packages."""
+    return pick_lists.prefetch_related(Prefetch(
+        "entries", queryset=PickListEntry.objects.select_related("referral__kit_type")
+        .order_by("position")))

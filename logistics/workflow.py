@@ -24,8 +24,6 @@ ALLOWED_TRANSITIONS: dict[S, frozenset[S]] = {
 }
 
 OPEN_STATUSES = frozenset(s for s, targets in ALLOWED_TRANSITIONS.items() if S.CANCELLED in targets)
-# Goods are set aside at a warehouse from approval until packing.
-RESERVED_STATUSES = frozenset({S.APPROVED, S.SCHEDULED})
 
 
 class TransitionNotAllowed(ConflictError):

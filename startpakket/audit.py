@@ -21,13 +21,11 @@ Reads of personal data
     ``record_read(user=…, obj=…, what=…)`` wherever personal data is shown or handed out: the
     referral page, its edit form, its API detail, the admin's referral page, and a list that was
     filtered or searched (``obj`` is then the model, with the non-personal ``filters`` used).
+    Delivery slips (name, address, phone): one entry per referral on the slips, in one query,
+    with the pick list they were printed for (``logistics.documents.printing``). Pick lists carry
+    no personal data and need no entry.
     Still to come, and to be logged the same way:
 
-    * delivery slips (name, address, phone): one entry per referral on the slips, in one query::
-
-          record_reads(user=request.user, objects=referrals, what=SLIP_PRINTED)
-
-      Pick lists carry no personal data and need no entry.
     * exports: the pseudonymised row-level export once per download, against the model, with
       the filters that chose the rows::
 
@@ -90,6 +88,8 @@ TRACKED: dict[str, dict] = {
     "logistics.StockMovement": {"exclude_fields": ["note"]},
     "logistics.Reservation": {},
     "logistics.Referral": {"include_fields": REFERRAL_FIELDS},
+    "logistics.PickList": {},
+    "logistics.PickListEntry": {},
     # The reason may tell about the family (a question, an answer, a cancellation).
     "logistics.ReferralStatusChange": {"exclude_fields": ["reason"]},
 }
@@ -169,10 +169,13 @@ def record_read(*, user, obj: models.Model | type[models.Model], what: str,
     return entry
 
 
-def record_reads(*, user, objects: Iterable[models.Model], what: str) -> list[LogEntry]:
-    """``record_read`` for each of ``objects`` (e.g. a batch of delivery slips), in one query."""
+def record_reads(*, user, objects: Iterable[models.Model], what: str,
+                 details: dict | None = None) -> list[LogEntry]:
+    """``record_read`` for each of ``objects`` (e.g. a batch of delivery slips), in one query.
+    ``details``: what else tells the occasion (e.g. the pick list), never personal values."""
+    data = {"what": what, **{key: smart_str(value) for key, value in (details or {}).items()}}
     return LogEntry.objects.bulk_create([
-        _entry(obj, user=user, action=LogEntry.Action.ACCESS, additional_data={"what": what})
+        _entry(obj, user=user, action=LogEntry.Action.ACCESS, additional_data=dict(data))
         for obj in objects
     ])
 

@@ -9,6 +9,8 @@ from startpakket.services import create_user
 DEMO_PASSWORD = "startpakket-demo"  # noqa: S105 - published in the README, demo mode only
 
 DEMO_WAREHOUSE = "magazijn-demo"
+# Printed at the bottom of every delivery slip.
+DEMO_CONTACT_LINE = "Stichting Startpakket Demo · 030 123 45 67 · info@startpakket-demo.example"
 
 DEMO_ORGANISATIONS = [
     ("stichting-demo", "Stichting Startpakket Demo", OrganisationKind.FOUNDATION),
@@ -29,7 +31,10 @@ def load_demo_data() -> list[User]:
     organisations = {}
     for code, name, kind in DEMO_ORGANISATIONS:
         organisations[code], _ = Organisation.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": kind}
+            code=code, defaults={
+                "name": name, "kind": kind,
+                "contact_line": DEMO_CONTACT_LINE if kind == OrganisationKind.FOUNDATION else "",
+            }
         )
     users = []
     for username, role, organisation_code, first_name, last_name in DEMO_USERS:

@@ -43,6 +43,11 @@ class Organisation(models.Model):
         help_text=_("Where this organisation's approved referrals are packed, when there is "
                     "more than one warehouse."),
     )
+    contact_line = models.CharField(
+        _("contact line"), max_length=200, blank=True,
+        help_text=_("For the foundation: printed at the bottom of every delivery slip, e.g. "
+                    "“Stichting Babystart · 020 123 4567 · info@babystart.nl”."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()

@@ -320,6 +320,8 @@ REST_FRAMEWORK = {
     # probing incomes) is slowed down; people never notice. Documents and exports add theirs.
     "DEFAULT_THROTTLE_RATES": {
         "eligibility": os.environ.get("THROTTLE_ELIGIBILITY", "120/minute"),
+        # PDFs take a while to draw; slips carry personal data.
+        "documents": os.environ.get("THROTTLE_DOCUMENTS", "30/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {

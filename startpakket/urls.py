@@ -21,6 +21,8 @@ urlpatterns = [
     path("eligibility/", include("eligibility.urls")),
     path("stock/", include("logistics.urls.stock")),
     path("referrals/", include("logistics.urls.referrals")),
+    path("pick-lists/", include("logistics.urls.pick_lists")),
+    path("deliveries/", include("logistics.urls.deliveries")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("startpakket.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

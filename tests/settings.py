@@ -37,5 +37,5 @@ TWO_FACTOR_REQUIRED = False
 # real rate would throttle tests at random; the throttling test sets its own rate.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"eligibility": "100000/minute"},
+    "DEFAULT_THROTTLE_RATES": {"eligibility": "100000/minute", "documents": "100000/minute"},
 }

@@ -32,6 +32,7 @@ from rest_framework.authtoken.models import Token
 
 from logistics import selectors
 from logistics.models import Item, Warehouse
+from logistics.services import pick_lists
 from logistics.services import referrals as referral_services
 from startpakket.roles import Role
 from tests.factories import UserFactory, make_referral, stock_for_kits
@@ -126,6 +127,9 @@ def live(kind: str) -> st.SearchStrategy[str]:
 def flatmap_path_parameters(context, path_parameters):
     """A made-up referral code almost never names a referral; half of the time, use one that
     does, so that requests get past the lookup into the workflow."""
+    if path_parameters and "id" in path_parameters:
+        return st.one_of(st.just(path_parameters), live("pick_lists").map(
+            lambda pk: {**path_parameters, "id": pk}))
     if not path_parameters or "code" not in path_parameters:
         return st.just(path_parameters)
     return st.one_of(st.just(path_parameters),
@@ -162,7 +166,8 @@ def flatmap_body(context, body):
 @pytest.fixture
 def world(db, settings):
     """Users of every role with a token, stock at the volunteer's warehouse, and referrals of
-    the referrer's organisation: two approved to that warehouse, one submitted."""
+    the referrer's organisation: two approved to that warehouse, one of them on a pick list,
+    one submitted."""
     # A 500 fails with its traceback rather than only a status.
     settings.DEBUG_PROPAGATE_EXCEPTIONS = True
     users = {role: UserFactory(role=role) for role in Role}
@@ -173,8 +178,11 @@ def world(db, settings):
     for referral in referrals[:2]:
         referral_services.approve_referral(referral=referral, user=users[Role.COORDINATOR],
                                            warehouse=warehouse)
+    pick_list = pick_lists.create_pick_list(warehouse=warehouse, user=users[Role.WAREHOUSE],
+                                            max_packages=1)
     LIVE.update(
         referrals=[referral.code for referral in referrals],
+        pick_lists=[pick_list.pk],
         kit_types=list(selectors.referable_kit_types().values_list("code", flat=True)),
         warehouses=[warehouse.code],
         items=list(Item.objects.active().values_list("sku", flat=True)),
@@ -200,7 +208,7 @@ def test_the_schema_lists_every_endpoint_of_the_api():
 
 
 # A value of the right shape for each path parameter, so that the URL names an endpoint.
-PATH_PARAMETER_VALUES = {"code": "BSP-2000-00001"}
+PATH_PARAMETER_VALUES = {"code": "BSP-2000-00001", "id": "1"}
 
 
 @pytest.mark.django_db

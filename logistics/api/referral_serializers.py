@@ -131,6 +131,11 @@ class ReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=_max_length(ReferralStatusChange, "reason"))
 
 
+class CancelInputSerializer(ReasonInputSerializer):
+    return_to_stock = serializers.BooleanField(
+        default=False, help_text="For a kit already packed: its goods go back on the shelf.")
+
+
 class OverrideInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=EligibilityOverride.choices)
     reason = serializers.CharField(max_length=_max_length(Referral, "override_reason"))

@@ -6,6 +6,7 @@ object, so it tells nothing either. The rules are in ``logistics.services.referr
 """
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -16,10 +17,17 @@ from drf_spectacular.utils import (
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from logistics import selectors
+from logistics.api.pick_list_serializers import (
+    DeliverInputSerializer,
+    DeliveryFailedInputSerializer,
+    DeliveryResultSerializer,
+)
 from logistics.api.referral_serializers import (
     ApproveInputSerializer,
+    CancelInputSerializer,
     CoordinatorReferralSerializer,
     OverrideInputSerializer,
     ReasonInputSerializer,
@@ -28,11 +36,14 @@ from logistics.api.referral_serializers import (
     ReferralSerializer,
     WarehouseReferralSerializer,
 )
+from logistics.documents import printing
 from logistics.models import Referral, ReferralStatus
+from logistics.services import deliveries
 from logistics.services import referrals as services
 from startpakket import audit
 from startpakket.api import idempotency
 from startpakket.api.permissions import HasRequiredPermission
+from startpakket.downloads import pdf_response
 from startpakket.roles import Role
 
 REFERRAL_FOR_ROLE = PolymorphicProxySerializer(
@@ -219,16 +230,19 @@ class CanCancelReferral(HasRequiredPermission):
                 and request.user.has_role(Role.COORDINATOR, Role.REFERRER))
 
 
-@action_schema(ReasonInputSerializer, 409)
+@action_schema(CancelInputSerializer, 409)
 class ReferralCancelView(ReferralActionView):
-    """Cancel the referral; a reserved kit goes back to the available stock. A referrer may
-    cancel only while the referral is submitted."""
+    """Cancel the referral; a reserved kit goes back to the available stock. A kit already
+    packed goes back on the shelf with ``return_to_stock: true`` (else its goods stay out of the
+    stock). A referrer may cancel only while the referral is submitted."""
 
     permission_classes = [CanCancelReferral]
     required_permission = "logistics.view_referral"
+    input_serializer_class = CancelInputSerializer
 
-    def act(self, referral, reason):
-        services.cancel_referral(referral=referral, user=self.request.user, reason=reason)
+    def act(self, referral, reason, return_to_stock=False):
+        services.cancel_referral(referral=referral, user=self.request.user, reason=reason,
+                                 return_goods=return_to_stock)
 
 
 @action_schema(OverrideInputSerializer, 409)
@@ -241,3 +255,77 @@ class ReferralOverrideView(ReferralActionView):
     def act(self, referral, outcome, reason):
         services.override_eligibility(referral=referral, user=self.request.user,
                                       outcome=outcome, reason=reason)
+
+
+class DeliveryActionView(ReferralScope, generics.GenericAPIView):
+    """Recording a delivery answers the referral's code and new status only: once delivered, a
+    volunteer no longer sees the referral itself."""
+
+    permission_classes = [HasRequiredPermission]
+    required_permission = "logistics.record_delivery"
+    serializer_class = DeliveryResultSerializer
+    input_serializer_class = DeliverInputSerializer
+
+    def get_serializer_class(self):
+        return DeliveryResultSerializer
+
+    def post(self, request, code):
+        referral = self.get_object()
+        data = self.input_serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        referral = self.act(referral, **data.validated_data)
+        return Response(DeliveryResultSerializer(referral).data)
+
+
+def delivery_schema(input_serializer):
+    return extend_schema_view(post=extend_schema(request=input_serializer, responses={
+        200: DeliveryResultSerializer,
+        400: OpenApiResponse(description="Invalid fields, listed in `errors`."),
+        404: OpenApiResponse(description="No such referral within your scope."),
+        409: OpenApiResponse(description="Not allowed in the referral's current status."),
+    }))
+
+
+@delivery_schema(DeliverInputSerializer)
+class ReferralDeliverView(DeliveryActionView):
+    """The packed kit was handed over, on ``delivered_on`` (today if left out; not in the
+    future, not before packing)."""
+
+    def act(self, referral, delivered_on=None):
+        return deliveries.record_delivery(referral=referral, user=self.request.user,
+                                          delivered_on=delivered_on)
+
+
+@delivery_schema(DeliveryFailedInputSerializer)
+class ReferralDeliveryFailedView(DeliveryActionView):
+    """The kit could not be delivered, with the reason; it waits, packed, for a new pick
+    list."""
+
+    input_serializer_class = DeliveryFailedInputSerializer
+
+    def act(self, referral, reason):
+        return deliveries.record_failed_delivery(referral=referral, user=self.request.user,
+                                                 reason=reason)
+
+
+@extend_schema(responses={
+    (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="A PDF document."),
+    404: OpenApiResponse(description="No such referral within your scope."),
+    409: OpenApiResponse(description="The kit is not on its way."),
+})
+class ReferralSlipView(ReferralScope, generics.GenericAPIView):
+    """The delivery slip of one kit on its way (scheduled, packed or back after a failed
+    delivery). Each print is recorded in the audit log."""
+
+    permission_classes = [HasRequiredPermission]
+    required_permission = "logistics.view_picklist"
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "documents"
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)
+
+    def get(self, request, code):
+        referral = self.get_object()
+        return pdf_response(printing.referral_slip_pdf(referral, user=request.user),
+                            printing.referral_slip_filename(referral))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from logistics.api import referral_views, views
+from logistics.api import pick_list_views, referral_views, views
 from logistics.urls import converters  # noqa: F401 - registers <referral_code:…>
 
 urlpatterns = [
@@ -22,4 +22,19 @@ urlpatterns = [
          name="referral-cancel"),
     path("referrals/<referral_code:code>/override/", referral_views.ReferralOverrideView.as_view(),
          name="referral-override"),
+    path("referrals/<referral_code:code>/deliver/", referral_views.ReferralDeliverView.as_view(),
+         name="referral-deliver"),
+    path("referrals/<referral_code:code>/delivery-failed/",
+         referral_views.ReferralDeliveryFailedView.as_view(), name="referral-delivery-failed"),
+    path("referrals/<referral_code:code>/delivery-slip/",
+         referral_views.ReferralSlipView.as_view(), name="referral-delivery-slip"),
+    path("pick-lists/", pick_list_views.PickListListCreateView.as_view(), name="pick-lists"),
+    path("pick-lists/<int:id>/", pick_list_views.PickListDetailView.as_view(),
+         name="pick-list-detail"),
+    path("pick-lists/<int:id>/packed/", pick_list_views.PickListPackView.as_view(),
+         name="pick-list-packed"),
+    path("pick-lists/<int:id>/pdf/", pick_list_views.PickListPdfView.as_view(),
+         name="pick-list-pdf"),
+    path("pick-lists/<int:id>/delivery-slips/", pick_list_views.PickListSlipsView.as_view(),
+         name="pick-list-delivery-slips"),
 ]

@@ -1,5 +1,6 @@
 """The logistics models, one module per part of DESIGN §5."""
 
+from logistics.models.pick_lists import PickList, PickListEntry
 from logistics.models.referrals import (
     DELIVERY_TARGET,
     EligibilityOverride,
@@ -31,6 +32,8 @@ __all__ = [
     "KitType",
     "Language",
     "MovementKind",
+    "PickList",
+    "PickListEntry",
     "Referral",
     "ReferralNumber",
     "ReferralStatus",

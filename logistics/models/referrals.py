@@ -127,6 +127,9 @@ class Referral(models.Model):
     # (``logistics.services.retention``); what is left serves the statistics.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True,
                                          editable=False)
+    # The day the kit was handed over, as the volunteer recorded it (the history row says
+    # when it was recorded, and by whom).
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True, editable=False)
     # Whether the kit arrived at least six weeks before the due date: recorded when the exact
     # due date is reduced to its month, so that statistic stays right. Empty before that: the
     # exact dates tell.
@@ -139,6 +142,7 @@ class Referral(models.Model):
         ordering = ["due_date", "id"]
         permissions = [
             ("decide_referral", _("Can approve, reject and ask about referrals")),
+            ("record_delivery", _("Can record deliveries")),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=ReferralStatus.values),

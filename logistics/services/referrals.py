@@ -31,7 +31,7 @@ from logistics.models import (
     Warehouse,
 )
 from logistics.services import stock
-from logistics.workflow import RESERVED_STATUSES, TransitionNotAllowed, guard
+from logistics.workflow import TransitionNotAllowed, guard
 from startpakket.errors import ConflictError, FieldError, UnprocessableError
 from startpakket.roles import Role
 
@@ -172,14 +172,14 @@ def outcome_of(referral: Referral) -> str:
     return referral.eligibility_override or referral.eligibility["outcome"]
 
 
-def _locked(referral: Referral) -> Referral:
+def lock_referral(referral: Referral) -> Referral:
     # Lock the referral's row only: locking the joined organisation too would make every new
     # referral of that organisation wait (its foreign-key check needs the organisation row).
     return Referral.objects.select_for_update(of=("self",)).select_related("organisation").get(
         pk=referral.pk)
 
 
-def _move(referral: Referral, target: ReferralStatus, user, reason: str = "",
+def change_status(referral: Referral, target: ReferralStatus, user, reason: str = "",
           fields: tuple[str, ...] = ()) -> Referral:
     """Guard, change the status (and ``fields``) and write the history row. The caller holds
     the lock and its transaction."""
@@ -192,7 +192,7 @@ def _move(referral: Referral, target: ReferralStatus, user, reason: str = "",
     return referral
 
 
-def _reason(reason: str) -> str:
+def require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise FieldError("reason", _("Give a reason."))
@@ -227,7 +227,7 @@ def approve_referral(*, referral: Referral, user, warehouse: Warehouse | None = 
                      ) -> Referral:
     """Approve and set the kit's components aside at a warehouse; 409 with the short items
     when there is not enough, and then nothing changes."""
-    referral = _locked(referral)
+    referral = lock_referral(referral)
     guard(referral.status, ReferralStatus.APPROVED)
     if outcome_of(referral) != rules.Outcome.ELIGIBLE:
         raise NotEligible(_("The family does not qualify according to the check. Set the "
@@ -236,15 +236,15 @@ def approve_referral(*, referral: Referral, user, warehouse: Warehouse | None = 
     referral.reservation = stock.reserve(kit_type=referral.kit_type, warehouse=warehouse,
                                          babies=referral.babies, user=user)
     referral.warehouse = warehouse
-    _move(referral, ReferralStatus.APPROVED, user, fields=("warehouse", "reservation"))
+    change_status(referral, ReferralStatus.APPROVED, user, fields=("warehouse", "reservation"))
     notifications.status_changed(referral)
     return referral
 
 
 @transaction.atomic
 def reject_referral(*, referral: Referral, user, reason: str) -> Referral:
-    reason = _reason(reason)
-    referral = _move(_locked(referral), ReferralStatus.REJECTED, user, reason)
+    reason = require_reason(reason)
+    referral = change_status(lock_referral(referral), ReferralStatus.REJECTED, user, reason)
     notifications.status_changed(referral)
     return referral
 
@@ -252,8 +252,8 @@ def reject_referral(*, referral: Referral, user, reason: str) -> Referral:
 @transaction.atomic
 def ask_for_information(*, referral: Referral, user, reason: str) -> Referral:
     """Send the referral back to the referrer with a question."""
-    reason = _reason(reason)
-    referral = _move(_locked(referral), ReferralStatus.NEEDS_INFO, user, reason)
+    reason = require_reason(reason)
+    referral = change_status(lock_referral(referral), ReferralStatus.NEEDS_INFO, user, reason)
     notifications.status_changed(referral)
     return referral
 
@@ -261,11 +261,11 @@ def ask_for_information(*, referral: Referral, user, reason: str) -> Referral:
 @transaction.atomic
 def resubmit_referral(*, referral: Referral, user, reason: str) -> Referral:
     """The referrer answers the question; the referral is back in the queue."""
-    reason = _reason(reason)
-    referral = _locked(referral)
+    reason = require_reason(reason)
+    referral = lock_referral(referral)
     if user.organisation_id != referral.organisation_id:
         raise PermissionDenied(_("Only the referring organisation answers its questions."))
-    return _move(referral, ReferralStatus.SUBMITTED, user, reason)
+    return change_status(referral, ReferralStatus.SUBMITTED, user, reason)
 
 
 @transaction.atomic
@@ -274,9 +274,9 @@ def update_referral(*, referral: Referral, user, data: ReferralInput, answer: st
     queue with the answer as the reason. The check runs again on the new data; a coordinator's
     outcome no longer holds, as it was set on the old data. The consent date stays: the
     consent is for the same purpose."""
-    answer = _reason(answer)
+    answer = require_reason(answer)
     _require_consent(data)
-    referral = _locked(referral)
+    referral = lock_referral(referral)
     if user.organisation_id != referral.organisation_id:
         raise PermissionDenied(_("Only the referring organisation answers its questions."))
     # Refused before the check: a referral that is no longer waiting for its answer says so,
@@ -287,33 +287,49 @@ def update_referral(*, referral: Referral, user, data: ReferralInput, answer: st
         setattr(referral, name, value)
     referral.eligibility_override = ""
     referral.override_reason = ""
-    return _move(referral, ReferralStatus.SUBMITTED, user, answer,
+    return change_status(referral, ReferralStatus.SUBMITTED, user, answer,
                  fields=(*fields, "eligibility_override", "override_reason"))
 
 
+def leave_pick_list(referral: Referral) -> None:
+    """The referral leaves its pick list (its delivery failed, or it was cancelled); the list
+    keeps the entry, marked removed. The caller holds the referral's lock."""
+    entry = referral.pick_list_entries.filter(removed_at__isnull=True).first()
+    if entry is not None:
+        entry.removed_at = timezone.now()
+        entry.save(update_fields=["removed_at"])
+
+
 @transaction.atomic
-def cancel_referral(*, referral: Referral, user, reason: str) -> Referral:
-    """Cancel from any open state; a reservation is released. A referrer may cancel only before
-    a decision (submitted, or waiting for her answer). (Returning packed goods comes with
-    packing.)"""
-    reason = _reason(reason)
-    referral = _locked(referral)
+def cancel_referral(*, referral: Referral, user, reason: str,
+                    return_goods: bool = False) -> Referral:
+    """Cancel from any open state. A reservation is released; the goods of a kit already
+    packed go back on the shelf if ``return_goods`` (the box is unpacked), else they stay out of
+    the stock (given away elsewhere, say). A referrer may cancel only before a decision
+    (submitted, or waiting for her answer)."""
+    reason = require_reason(reason)
+    referral = lock_referral(referral)
     if not user.has_role(Role.COORDINATOR) and referral.status not in REFERRER_MAY_CANCEL:
         raise TransitionNotAllowed(referral.status, ReferralStatus.CANCELLED)
     guard(referral.status, ReferralStatus.CANCELLED)
-    if (referral.status in RESERVED_STATUSES and referral.reservation
-            and referral.reservation.state == ReservationState.ACTIVE):
-        stock.release(reservation=referral.reservation, user=user)
-    return _move(referral, ReferralStatus.CANCELLED, user, reason)
+    reservation = referral.reservation
+    if reservation is not None and reservation.state == ReservationState.ACTIVE:
+        stock.release(reservation=reservation, user=user)
+    elif return_goods:
+        if reservation is None or reservation.state != ReservationState.CONSUMED:
+            raise FieldError("return_to_stock", _("Nothing of this kit was packed yet."))
+        stock.return_to_stock(reservation=reservation, user=user, note=referral.code)
+    leave_pick_list(referral)
+    return change_status(referral, ReferralStatus.CANCELLED, user, reason)
 
 
 @transaction.atomic
 def override_eligibility(*, referral: Referral, user, outcome: str, reason: str) -> Referral:
     """A coordinator decides the outcome against (or where there is no) check result."""
-    reason = _reason(reason)
+    reason = require_reason(reason)
     if outcome not in EligibilityOverride.values:
         raise FieldError("outcome", _("Choose qualifies or does not qualify."))
-    referral = _locked(referral)
+    referral = lock_referral(referral)
     if referral.status != ReferralStatus.SUBMITTED:
         raise ConflictError(_("The outcome can only be set while the referral waits for a "
                               "decision."))

@@ -132,14 +132,15 @@ def _anonymous_household(household: dict) -> dict:
 ANONYMISED_FIELDS = [
     "parent_first_name", "parent_last_name", "phone", "email", "street", "house_number",
     "house_number_suffix", "postcode", "due_date", "delivery_notes", "consent_date",
-    "override_reason", "household", "incomes", "eligibility", "submission_token",
+    "delivered_on", "override_reason", "household", "incomes", "eligibility", "submission_token",
     "delivered_in_time", "anonymised_at", "updated_at",
 ]
 
 
 def _anonymise_referral(referral: Referral, closed_at: datetime.datetime) -> None:
     if referral.status == ReferralStatus.DELIVERED:
-        referral.delivered_in_time = timezone.localdate(closed_at) <= referral.deliver_by
+        delivered_on = referral.delivered_on or timezone.localdate(closed_at)
+        referral.delivered_in_time = delivered_on <= referral.deliver_by
     referral.parent_first_name = referral.parent_last_name = ""
     referral.phone = None
     referral.email = ""
@@ -151,6 +152,8 @@ def _anonymise_referral(referral: Referral, closed_at: datetime.datetime) -> Non
     # to a family.
     referral.due_date = referral.due_date.replace(day=1)
     referral.consent_date = referral.consent_date.replace(day=1)
+    if referral.delivered_on:
+        referral.delivered_on = referral.delivered_on.replace(day=1)
     referral.delivery_notes = ""
     referral.override_reason = ""
     referral.household = _anonymous_household(referral.household)

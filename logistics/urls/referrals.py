@@ -1,7 +1,7 @@
 from django.urls import path
 
 from logistics.urls import converters  # noqa: F401 - registers <referral_code:…>
-from logistics.views import referrals
+from logistics.views import deliveries, referrals
 
 app_name = "referrals"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("<referral_code:code>/edit/", referrals.edit, name="edit"),
     path("<referral_code:code>/cancel/", referrals.cancel, name="cancel"),
     path("<referral_code:code>/override/", referrals.override, name="override"),
+    path("<referral_code:code>/deliver/", deliveries.deliver, name="deliver"),
+    path("<referral_code:code>/delivery-failed/", deliveries.delivery_failed,
+         name="delivery_failed"),
+    path("<referral_code:code>/delivery-slip/", deliveries.delivery_slip, name="delivery_slip"),
 ]

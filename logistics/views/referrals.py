@@ -23,15 +23,18 @@ from eligibility import explain
 from eligibility import services as eligibility
 from eligibility.models import IncomeKind
 from logistics import selectors
+from logistics.delivery_forms import DeliverForm, failed_form
 from logistics.models import (
     EligibilityOverride,
     Referral,
     ReferralStatus,
     ReferralStatusChange,
+    ReservationState,
     Warehouse,
 )
 from logistics.referral_forms import (
     ApproveForm,
+    CancelForm,
     OverrideForm,
     ReasonForm,
     ReferralEditForm,
@@ -40,6 +43,7 @@ from logistics.referral_forms import (
 )
 from logistics.referral_rules import urgency
 from logistics.services import referrals as services
+from logistics.views import actions
 from logistics.workflow import ALLOWED_TRANSITIONS, OPEN_STATUSES
 from startpakket import audit
 from startpakket.errors import DomainError, FieldError
@@ -317,10 +321,19 @@ def _action_forms(request, referral: Referral, bound: dict) -> dict:
     if user.has_perm("logistics.add_referral") and status == S.NEEDS_INFO:
         forms["resubmit"] = ReasonForm(auto_id="id_resubmit_%s", label=_("Your answer"),
                                        multiline=True)
+    if user.has_perm("logistics.record_delivery") and status == S.PACKED:
+        forms["deliver"] = DeliverForm(auto_id="id_deliver_%s")
+        forms["failed"] = failed_form()
     if _may_cancel(user, referral):
-        forms["cancel"] = ReasonForm(auto_id="id_cancel_%s", label=_("Reason for cancelling"),
-                                     multiline=True)
+        forms["cancel"] = CancelForm(auto_id="id_cancel_%s", packed=_packed(referral))
     return {**forms, **bound}
+
+
+def _packed(referral: Referral) -> bool:
+    """Whether the kit's goods have left the stock (packed, maybe back after a failed
+    delivery), so that cancelling may put them back."""
+    return (referral.reservation_id is not None
+            and referral.reservation.state == ReservationState.CONSUMED)
 
 
 def _detail_page(request, referral: Referral, bound: dict | None = None):
@@ -333,6 +346,7 @@ def _detail_page(request, referral: Referral, bound: dict | None = None):
         # A volunteer: what the delivery needs, nothing about income, household or the check.
         return render(request, "logistics/referral_delivery.html", {
             "referral": referral,
+            "forms": _action_forms(request, referral, bound or {}),
             "urgency": _urgency(referral, today),
             "history": [change for change in history if change.from_status != change.to_status],
         })
@@ -365,16 +379,9 @@ def _act(request, code, action: str, form, perform, done):
     ``done(referral)`` as the message. A refusal is shown on the form (or, from the queue, as
     a message there), and nothing has changed."""
     referral = _referral(request, code)
-    if form.is_valid():
-        try:
-            changed = perform(referral, form.cleaned_data)
-        except FieldError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.detail)
-        except DomainError as error:
-            form.add_error(None, error.detail)
-        else:
-            messages.success(request, done(changed))
-            return _back(form, changed)
+    changed = actions.perform(request, form, lambda data: perform(referral, data), done)
+    if changed is not None:
+        return _back(form, changed)
     if form.back_to_queue():
         problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
         messages.error(request, f"{referral.code}: {problems}")
@@ -462,10 +469,18 @@ def any_permission_required(*permissions):
 def cancel(request, code):
     """The coordinator in any open state; the referring organisation while it is submitted
     (the service holds that rule); a volunteer never."""
-    return _reason_action(request, code, "cancel", _("Reason for cancelling"),
-                          services.cancel_referral,
-                          lambda referral: _("Referral %(code)s cancelled.") % {
-                              "code": referral.code})
+    referral = _referral(request, code)
+    form = CancelForm(request.POST, auto_id="id_cancel_%s", packed=_packed(referral))
+
+    def perform(referral, data):
+        return services.cancel_referral(referral=referral, user=request.user,
+                                        reason=data["reason"],
+                                        return_goods=data.get("return_to_stock", False))
+
+    def done(referral):
+        return _("Referral %(code)s cancelled.") % {"code": referral.code}
+
+    return _act(request, code, "cancel", form, perform, done)
 
 
 @login_required

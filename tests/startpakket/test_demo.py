@@ -70,8 +70,15 @@ def test_demo_referrals_in_several_states_once(settings):
     call_command("load_demo", stdout=io.StringIO())
 
     statuses = set(Referral.objects.values_list("status", flat=True))
-    assert {"submitted", "needs_info", "approved", "rejected"} <= statuses
-    assert Referral.objects.count() == 7
+    assert {"submitted", "needs_info", "approved", "rejected", "delivered"} <= statuses
+    assert Referral.objects.count() == 11
     assert with_duplicate_flag(Referral.objects.all()).filter(possible_duplicate=True).exists()
-    assert Referral.objects.get(status="approved").reservation is not None
+    assert all(referral.reservation is not None
+               for referral in Referral.objects.filter(status="approved"))
+    # Four kits wait for the volunteer's first list of the demo; list 1 was delivered.
+    from logistics.models import PickList
+    from logistics.services import pick_lists
+
+    warehouse = PickList.objects.get().warehouse
+    assert pick_lists.waiting(warehouse).count() == 4
     assert ledger.find_drift() == []

@@ -1,0 +1,138 @@
+"""The pick list API (DESIGN §7.2): make a list, mark its kits packed, print it and its
+delivery slips. Lists are looked up through ``selectors.pick_lists_for``, so another
+warehouse's list is a 404 like one that does not exist."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from logistics import selectors
+from logistics.api.pick_list_serializers import (
+    PackInputSerializer,
+    PackResultSerializer,
+    PickListInputSerializer,
+    PickListSerializer,
+)
+from logistics.documents import printing
+from logistics.services import pick_lists as services
+from startpakket.api.permissions import HasRequiredPermission
+from startpakket.downloads import pdf_response
+
+NOT_FOUND = OpenApiResponse(description="No such pick list within your scope.")
+PDF = OpenApiResponse(OpenApiTypes.BINARY, description="A PDF document.")
+
+
+class PickListScope:
+    lookup_url_kwarg = "id"
+
+    def get_queryset(self):
+        return selectors.with_entries(selectors.pick_lists_for(self.request.user))
+
+
+class PickListListCreateView(PickListScope, generics.ListAPIView):
+    """The pick lists of your warehouse (a coordinator: of every warehouse), newest first.
+    ``POST`` makes a new list: the warehouse's approved kits not yet on a list (and kits back
+    from a failed delivery), most urgent first, up to ``max_packages`` (default 20, at most
+    500); they become ``scheduled``. 409 when none is waiting."""
+
+    permission_classes = [HasRequiredPermission]
+    serializer_class = PickListSerializer
+
+    @property
+    def required_permission(self):
+        if self.request.method == "POST":
+            return "logistics.add_picklist"
+        return "logistics.view_picklist"
+
+    @extend_schema(
+        request=PickListInputSerializer,
+        responses={
+            201: PickListSerializer,
+            400: OpenApiResponse(description="Invalid fields, listed in `errors`."),
+            409: OpenApiResponse(description="No kits are waiting for a list."),
+        },
+    )
+    def post(self, request):
+        data = PickListInputSerializer(data=request.data,
+                                       warehouses=selectors.warehouses_for(request.user))
+        data.is_valid(raise_exception=True)
+        pick_list = services.create_pick_list(user=request.user, **data.validated_data)
+        pick_list = self.get_queryset().get(pk=pick_list.pk)
+        return Response(PickListSerializer(pick_list).data, status=status.HTTP_201_CREATED)
+
+
+class PickListDetailView(PickListScope, generics.RetrieveAPIView):
+    """One pick list with its packages and how far each is."""
+
+    permission_classes = [HasRequiredPermission]
+    required_permission = "logistics.view_picklist"
+    serializer_class = PickListSerializer
+
+
+class PickListPackView(PickListScope, generics.GenericAPIView):
+    """Mark the list's kits packed: all of them, or those in ``referrals``. Each kit's reserved
+    goods leave the stock (issue movements). Kits already packed stay as they are; ``packed``
+    lists the ones this request packed."""
+
+    permission_classes = [HasRequiredPermission]
+    required_permission = "logistics.pack_picklist"
+    serializer_class = PackResultSerializer
+
+    @extend_schema(
+        request=PackInputSerializer,
+        responses={
+            200: PackResultSerializer,
+            400: OpenApiResponse(description="Invalid fields, listed in `errors`."),
+            404: NOT_FOUND,
+        },
+    )
+    def post(self, request, **kwargs):
+        pick_list = self.get_object()
+        data = PackInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        packed = services.pack(pick_list=pick_list, user=request.user,
+                               codes=data.validated_data.get("referrals"))
+        pick_list = self.get_queryset().get(pk=pick_list.pk)
+        pick_list.packed = [referral.code for referral in packed]
+        return Response(PackResultSerializer(pick_list).data)
+
+
+class DocumentView(PickListScope, generics.GenericAPIView):
+    permission_classes = [HasRequiredPermission]
+    required_permission = "logistics.view_picklist"
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "documents"
+
+    def get_queryset(self):
+        return selectors.pick_lists_for(self.request.user)
+
+    def perform_content_negotiation(self, request, force=False):
+        # A client asking for ``application/pdf`` only still gets its errors, as JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+
+@extend_schema(responses={(200, "application/pdf"): PDF, 404: NOT_FOUND})
+class PickListPdfView(DocumentView):
+    """The pick list to print: totals per item, then one block per kit. No names or
+    addresses."""
+
+    def get(self, request, **kwargs):
+        pick_list = self.get_object()
+        return pdf_response(printing.pick_list_pdf(pick_list),
+                            printing.pick_list_filename(pick_list))
+
+
+@extend_schema(responses={
+    (200, "application/pdf"): PDF, 404: NOT_FOUND,
+    409: OpenApiResponse(description="No kit on the list still has to be delivered."),
+})
+class PickListSlipsView(DocumentView):
+    """A delivery slip per kit on the list still to be delivered (name, address, phone): each
+    print is recorded in the audit log."""
+
+    def get(self, request, **kwargs):
+        pick_list = self.get_object()
+        return pdf_response(printing.pick_list_slips_pdf(pick_list, user=request.user),
+                            printing.pick_list_slips_filename(pick_list))

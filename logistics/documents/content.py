@@ -1,0 +1,69 @@
+"""What the pick list and the delivery slips show, as plain data.
+
+The renderers take these objects and nothing else, so what personal data reaches paper is decided
+here: a ``Package`` (pick list) has no name, address or phone; a ``Slip`` has no income or
+household.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Line:
+    """One item and how many of it: a component of a package, or a total of the list."""
+
+    sku: str
+    name: str
+    unit: str  # the unit's label in the reader's language, e.g. "stuks"
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Package:
+    """One kit to pack, as the picker sees it: the referral code, never the family."""
+
+    code: str
+    kit_type: str  # the kit type's name
+    babies: int
+    lines: tuple[Line, ...]
+    # Short remarks for the packer, e.g. that a twin kit holds clothes twice.
+    notes: tuple[str, ...] = ()
+    # Packed earlier and back after a failed delivery: take the packed box, pick nothing.
+    already_packed: bool = False
+
+
+@dataclass(frozen=True)
+class PickListContent:
+    warehouse: str  # the warehouse's name
+    number: int
+    created_on: date
+    packages: tuple[Package, ...]
+    # Per item, over the packages still to pick (not the ones already packed).
+    totals: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One delivery slip: who gets what where. Nothing about income or household."""
+
+    code: str
+    recipient: str  # first and last name
+    address_lines: tuple[str, ...]  # street and number; postcode and city
+    phone: str  # national notation, e.g. "06 12345678"
+    language: str  # the family's preferred language, named in the reader's language
+    delivery_notes: str
+    kit_type: str
+    babies: int
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class SlipsContent:
+    foundation: str  # the foundation's name, at the top of every slip
+    contact_line: str  # e.g. "Stichting Babystart · 020 123 4567 · info@…"; may be empty
+    warehouse: str
+    slips: tuple[Slip, ...]
+    # The pick list the slips belong to, if printed for a whole list.
+    pick_list_number: int | None = None
+    printed_on: date = field(default_factory=date.today)

@@ -1,0 +1,146 @@
+"""Pick lists and packing (DESIGN §5).
+
+A pick list takes a warehouse's referrals that wait for packing or for a new delivery attempt,
+most urgent first, and schedules them. Packing consumes each kit's reservation: its goods leave
+the stock ledger as issue movements. A kit that came back after a failed delivery is already
+packed; it goes on a new list to be delivered again and leaves the ledger only once.
+"""
+
+import uuid
+
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from logistics.models import (
+    PickList,
+    PickListEntry,
+    Referral,
+    ReferralStatus,
+    ReservationState,
+    Warehouse,
+)
+from logistics.services import stock
+from logistics.services.referrals import change_status, lock_referral
+from startpakket import audit
+from startpakket.errors import ConflictError, FieldError
+from startpakket.models import Organisation
+
+# What goes on a new list: approved kits, and packed kits whose delivery failed.
+SCHEDULABLE = (ReferralStatus.APPROVED, ReferralStatus.DELIVERY_FAILED)
+DEFAULT_PACKAGES = 20
+MAX_PACKAGES = 500
+
+
+class NothingToSchedule(ConflictError):
+    code = "nothing_to_schedule"
+
+
+def waiting_at(warehouses) -> QuerySet[Referral]:
+    """The referrals new lists of these warehouses would take: waiting, and on no list."""
+    on_a_list = PickListEntry.objects.filter(referral=OuterRef("pk"), removed_at__isnull=True)
+    return Referral.objects.filter(warehouse__in=warehouses, status__in=SCHEDULABLE).exclude(
+        Exists(on_a_list))
+
+
+def waiting(warehouse: Warehouse) -> QuerySet[Referral]:
+    """The referrals a new list of this warehouse would take, most urgent first: the earliest
+    due date has the earliest deliver-by date (DESIGN §4)."""
+    return waiting_at([warehouse]).order_by("due_date", "id")
+
+
+def _max_packages(value) -> int:
+    if value is None:
+        return DEFAULT_PACKAGES
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PACKAGES:
+        raise FieldError("max_packages", _("Enter a number from 1 to %(max)d.")
+                         % {"max": MAX_PACKAGES})
+    return value
+
+
+@transaction.atomic
+def create_pick_list(*, warehouse: Warehouse, user, max_packages: int | None = None,
+                     token: uuid.UUID | None = None) -> PickList:
+    """Schedule up to ``max_packages`` waiting referrals of ``warehouse`` on a new list.
+    409 when none is waiting. A ``token`` seen before answers the list it made."""
+    max_packages = _max_packages(max_packages)
+    if not warehouse.is_active:
+        raise FieldError("warehouse", _("This warehouse is not active."))
+    # One list at a time per warehouse, so two volunteers never take the same referrals and
+    # numbers follow each other. ``no_key``: approvals for this warehouse still only need its
+    # row to exist, and do not wait.
+    Organisation.objects.select_for_update(no_key=True).get(pk=warehouse.pk)
+    if token is not None:
+        made = PickList.objects.filter(token=token, warehouse=warehouse).first()
+        if made is not None:
+            return made
+    referrals = list(waiting(warehouse).select_for_update(of=("self",))[:max_packages])
+    if not referrals:
+        raise NothingToSchedule(_("No approved kits are waiting for a pick list at %(warehouse)s.")
+                                % {"warehouse": warehouse.name})
+    last = PickList.objects.filter(warehouse=warehouse).aggregate(last=Max("number"))["last"]
+    pick_list = PickList.objects.create(warehouse=warehouse, number=(last or 0) + 1,
+                                        created_by=user, token=token)
+    entries = PickListEntry.objects.bulk_create(
+        PickListEntry(pick_list=pick_list, referral=referral, position=position)
+        for position, referral in enumerate(referrals, start=1)
+    )
+    audit.record_created(entries, user=user)
+    for referral in referrals:
+        change_status(referral, ReferralStatus.SCHEDULED, user,
+                      reason=_list_reason(pick_list))
+    return pick_list
+
+
+def _list_reason(pick_list: PickList) -> str:
+    return _("Pick list %(number)s") % {"number": pick_list.number}
+
+
+def current_entries(pick_list: PickList) -> QuerySet[PickListEntry]:
+    """The referrals on the list now, in the list's order."""
+    return (
+        pick_list.entries.filter(removed_at__isnull=True)
+        .select_related("referral__kit_type", "referral__reservation")
+        .order_by("position")
+    )
+
+
+@transaction.atomic
+def pack(*, pick_list: PickList, user, codes: list[str] | None = None) -> list[Referral]:
+    """Mark the list's scheduled kits packed: all of them, or those with ``codes``. Each kit's
+    reservation is consumed. Kits already packed are left as they are, so a second click packs
+    nothing twice. Answers the referrals packed now."""
+    on_list = {entry.referral.code: entry.referral for entry in current_entries(pick_list)}
+    if codes is None:
+        chosen = list(on_list.values())
+    else:
+        unknown = [code for code in codes if code not in on_list]
+        if unknown:
+            raise FieldError("referrals", ngettext(
+                "Not on this pick list: %(codes)s.", "Not on this pick list: %(codes)s.",
+                len(unknown)) % {"codes": ", ".join(unknown)})
+        if not codes:
+            raise FieldError("referrals", _("Choose at least one package."))
+        chosen = [on_list[code] for code in dict.fromkeys(codes)]
+    packed = []
+    # Locked in one order, so two volunteers packing overlapping parts wait, not deadlock.
+    for referral in sorted(chosen, key=lambda each: each.pk):
+        referral = lock_referral(referral)
+        if referral.status != ReferralStatus.SCHEDULED:
+            continue
+        reservation = referral.reservation
+        if reservation is not None and reservation.state == ReservationState.ACTIVE:
+            stock.consume(reservation=reservation, user=user, note=referral.code)
+        change_status(referral, ReferralStatus.PACKED, user, reason=_list_reason(pick_list))
+        packed.append(referral)
+    return packed
+
+
+def progress(pick_list: PickList) -> dict[str, int]:
+    """How many of the list's packages are in each status, for the list pages."""
+    counts = dict.fromkeys(ReferralStatus.values, 0)
+    for entry in pick_list.entries.all():
+        if entry.removed_at is None:
+            counts[entry.referral.status] += 1
+    return counts
