@@ -13,7 +13,7 @@ from logistics.services.pick_lists import DEFAULT_PACKAGES, MAX_PACKAGES
 
 # A referral code however it arrives: typed in lower case, with spaces for hyphens, or read by
 # a phone's camera from the slip's QR code into the field.
-_CODE = re.compile(r"BSP[\s-]*(\d{4})[\s-]*(\d{5,})", re.IGNORECASE)
+_CODE = re.compile(r"BSP[\s-]*([0-9]{4})[\s-]*([0-9]{5,})", re.IGNORECASE)
 
 
 def parse_code(text: str) -> str | None:

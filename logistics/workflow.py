@@ -1,7 +1,7 @@
 """The referral workflow of DESIGN §4 as one table and one guard.
 
     submitted ─approve→ approved ─schedule→ scheduled ─pack→ packed ─deliver→ delivered
-        │ └─reject→ rejected        │  (off the list: back to approved)  └─fail→ delivery_failed
+        │ └─reject→ rejected                                              └─fail→ delivery_failed
         └─ask→ needs_info ─resubmit→ submitted              delivery_failed ─reschedule→ scheduled
     cancel: from every open state → cancelled
 """
@@ -15,7 +15,7 @@ ALLOWED_TRANSITIONS: dict[S, frozenset[S]] = {
     S.SUBMITTED: frozenset({S.APPROVED, S.REJECTED, S.NEEDS_INFO, S.CANCELLED}),
     S.NEEDS_INFO: frozenset({S.SUBMITTED, S.CANCELLED}),
     S.APPROVED: frozenset({S.SCHEDULED, S.CANCELLED}),
-    S.SCHEDULED: frozenset({S.PACKED, S.APPROVED, S.CANCELLED}),
+    S.SCHEDULED: frozenset({S.PACKED, S.CANCELLED}),
     S.PACKED: frozenset({S.DELIVERED, S.DELIVERY_FAILED, S.CANCELLED}),
     S.DELIVERY_FAILED: frozenset({S.SCHEDULED, S.CANCELLED}),
     S.DELIVERED: frozenset(),

@@ -57,7 +57,10 @@ def referral_slip_pdf(referral: Referral, *, user) -> bytes:
         raise NoSlips(_("A delivery slip is printed for a kit on its way; this referral is "
                         "%(status)s.") % {"status": referral.get_status_display()})
     referral = gather.with_slip_data(Referral.objects.filter(pk=referral.pk)).get()
-    return _print_slips([referral], user=user, warehouse=referral.warehouse)
+    entry = referral.pick_list_entries.filter(removed_at__isnull=True).select_related(
+        "pick_list").first()
+    return _print_slips([referral], user=user, warehouse=referral.warehouse,
+                        pick_list=entry.pick_list if entry else None)
 
 
 def referral_slip_filename(referral: Referral) -> str:

@@ -22,7 +22,7 @@ from logistics.models import (
     Warehouse,
 )
 from logistics.services import stock
-from logistics.services.referrals import change_status, lock_referral
+from logistics.services.referrals import change_status
 from startpakket import audit
 from startpakket.errors import ConflictError, FieldError
 from startpakket.models import Organisation
@@ -72,7 +72,8 @@ def create_pick_list(*, warehouse: Warehouse, user, max_packages: int | None = N
     # row to exist, and do not wait.
     Organisation.objects.select_for_update(no_key=True).get(pk=warehouse.pk)
     if token is not None:
-        made = PickList.objects.filter(token=token, warehouse=warehouse).first()
+        # Whatever warehouse was chosen the second time: the form made its list already.
+        made = PickList.objects.filter(token=token).first()
         if made is not None:
             return made
     referrals = list(waiting(warehouse).select_for_update(of=("self",))[:max_packages])
@@ -123,11 +124,17 @@ def pack(*, pick_list: PickList, user, codes: list[str] | None = None) -> list[R
         if not codes:
             raise FieldError("referrals", _("Choose at least one package."))
         chosen = [on_list[code] for code in dict.fromkeys(codes)]
+    # Every referral locked first, in one order, before any stock row: two volunteers packing
+    # overlapping parts, or a coordinator cancelling one of the kits, wait, never deadlock.
+    locked = list(Referral.objects.select_for_update(of=("self",))
+                  .select_related("reservation")
+                  .filter(pk__in=[referral.pk for referral in chosen]).order_by("pk"))
+    # Read again now that they are locked: a kit may have left the list meanwhile.
+    still_on = set(pick_list.entries.filter(removed_at__isnull=True, referral__in=locked)
+                   .values_list("referral_id", flat=True))
     packed = []
-    # Locked in one order, so two volunteers packing overlapping parts wait, not deadlock.
-    for referral in sorted(chosen, key=lambda each: each.pk):
-        referral = lock_referral(referral)
-        if referral.status != ReferralStatus.SCHEDULED:
+    for referral in locked:
+        if referral.pk not in still_on or referral.status != ReferralStatus.SCHEDULED:
             continue
         reservation = referral.reservation
         if reservation is not None and reservation.state == ReservationState.ACTIVE:

@@ -20,6 +20,7 @@ from logistics.views import actions
 from startpakket.downloads import pdf_or_message, pdf_response
 from startpakket.errors import DomainError
 from startpakket.paging import page_of
+from startpakket.roles import Role
 
 PAGE_SIZE = 20
 
@@ -97,6 +98,9 @@ def _detail_page(request, pick_list, pack_form=None):
         "to_pack": to_pack,
         "pack_form": pack_form or PackForm(codes=to_pack),
         "may_pack": request.user.has_perm("logistics.pack_picklist"),
+        # A volunteer no longer opens a kit that was delivered (``selectors.referrals_for``).
+        "opens": ReferralStatus.values if request.user.has_role(Role.COORDINATOR)
+        else selectors.WAREHOUSE_STATUSES,
     })
 
 

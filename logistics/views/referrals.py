@@ -24,6 +24,7 @@ from eligibility import services as eligibility
 from eligibility.models import IncomeKind
 from logistics import selectors
 from logistics.delivery_forms import DeliverForm, failed_form
+from logistics.documents import printing
 from logistics.models import (
     EligibilityOverride,
     Referral,
@@ -342,10 +343,13 @@ def _detail_page(request, referral: Referral, bound: dict | None = None):
     audit.record_read(user=user, obj=referral, what=audit.REFERRAL_VIEWED)
     history = list(referral.history.select_related("by"))
     today = timezone.localdate()
+    may_print_slip = (user.has_perm("logistics.view_picklist")
+                      and referral.status in printing.SLIP_STATUSES)
     if not user.has_role(Role.REFERRER, Role.COORDINATOR):
         # A volunteer: what the delivery needs, nothing about income, household or the check.
         return render(request, "logistics/referral_delivery.html", {
             "referral": referral,
+            "may_print_slip": may_print_slip,
             "forms": _action_forms(request, referral, bound or {}),
             "urgency": _urgency(referral, today),
             "history": [change for change in history if change.from_status != change.to_status],
@@ -353,6 +357,7 @@ def _detail_page(request, referral: Referral, bound: dict | None = None):
     question = _question(history) if referral.status == S.NEEDS_INFO else None
     return render(request, "logistics/referral_detail.html", {
         "referral": referral,
+        "may_print_slip": may_print_slip,
         "urgency": _urgency(referral, today),
         "history": history,
         "question": question,
@@ -469,8 +474,9 @@ def any_permission_required(*permissions):
 def cancel(request, code):
     """The coordinator in any open state; the referring organisation while it is submitted
     (the service holds that rule); a volunteer never."""
-    referral = _referral(request, code)
-    form = CancelForm(request.POST, auto_id="id_cancel_%s", packed=_packed(referral))
+    # The box is always read: whether the kit was packed is the service's to decide, under
+    # the referral's lock, not the page's (it may have been packed since the page was shown).
+    form = CancelForm(request.POST, auto_id="id_cancel_%s", packed=True)
 
     def perform(referral, data):
         return services.cancel_referral(referral=referral, user=request.user,

@@ -1,6 +1,7 @@
 """Volunteers making lists or packing at the same moment, or a double click: no referral on
 two lists, no kit packed twice. Real threads, both databases."""
 
+import threading
 import uuid
 
 import pytest
@@ -61,6 +62,57 @@ def test_packing_at_once_takes_the_goods_off_once(setting):
                           times=5)
 
     assert sorted(len(r) for r in results) == [0, 0, 0, 0, 6], results
+    assert StockMovement.objects.filter(kind=MovementKind.ISSUE).count() == (
+        6 * len(kit_requirements()))
+    assert ledger.find_drift() == []
+
+
+def test_packing_while_a_coordinator_cancels_one_of_the_kits(setting, monkeypatch):
+    """Packing locks every kit before it touches the stock, as cancelling does, so the two
+    wait for each other instead of deadlocking. Forced: the cancel starts just after packing
+    took the first kit's goods, and packing goes on once the cancel holds its kit (or after a
+    while, when the cancel is kept waiting, as it should be)."""
+    from logistics.services import referrals as referral_services
+    from logistics.services import stock
+
+    warehouse, volunteer, referrals = setting
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    pick_list = pick_lists.create_pick_list(warehouse=warehouse, user=volunteer)
+    consumed_one, cancel_holds_its_kit = threading.Event(), threading.Event()
+    real_consume, real_release = stock.consume, stock.release
+
+    def consume(**kwargs):
+        movements = real_consume(**kwargs)
+        if not consumed_one.is_set():
+            consumed_one.set()
+            cancel_holds_its_kit.wait(timeout=3)
+        return movements
+
+    def release(**kwargs):
+        cancel_holds_its_kit.set()
+        return real_release(**kwargs)
+
+    def cancel():
+        consumed_one.wait(timeout=10)
+        return referral_services.cancel_referral(referral=referrals[3], user=coordinator,
+                                                 reason="Verhuisd")
+
+    monkeypatch.setattr(stock, "consume", consume)
+    monkeypatch.setattr(stock, "release", release)
+    jobs = iter([lambda: pick_lists.pack(pick_list=pick_list, user=volunteer), cancel])
+    lock = threading.Lock()
+
+    def next_job():
+        with lock:
+            job = next(jobs)
+        return job()
+
+    results = run_at_once(next_job, times=2)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    referrals[3].refresh_from_db()
+    assert referrals[3].status == "cancelled"
+    # Packing won: all six kits packed, the sixth cancelled after packing (its goods stay out).
     assert StockMovement.objects.filter(kind=MovementKind.ISSUE).count() == (
         6 * len(kit_requirements()))
     assert ledger.find_drift() == []

@@ -182,6 +182,11 @@ def test_recording_deliveries_from_the_code_page(warehouse_client, warehouse, wa
     failed.refresh_from_db()
     assert (delivered.status, delivered.delivered_on) == (S.DELIVERED, timezone.localdate())
     assert failed.status == S.DELIVERY_FAILED
+    # The list still shows the delivered kit, but no longer as a link the volunteer can open.
+    listing = warehouse_client.get(f"/pick-lists/{pick_list.pk}/").content.decode()
+    assert delivered.code in listing
+    assert f'href="/referrals/{delivered.code}/"' not in listing
+    assert failed.code in listing  # under "left the list"
     # A second submit of the delivery is refused on the page, not a 500.
     twice = warehouse_client.post(f"/referrals/{delivered.code}/deliver/",
                                   {"delivered_on": timezone.localdate().isoformat()})

@@ -257,3 +257,27 @@ def test_the_stock_service_is_untouched_when_packing_fails_halfway(
         pick_lists.pack(pick_list=pick_list, user=warehouse_user)
     assert not StockMovement.objects.filter(kind=MovementKind.ISSUE).exists()
     assert {r.status for r in referrals[0].__class__.objects.all()} == {S.SCHEDULED}
+
+
+def test_a_scheduled_referral_cannot_be_approved_again(warehouse, warehouse_user, coordinator,
+                                                       referrer):
+    """A stale approval queue must not reserve the kit a second time."""
+    (referral,) = approved_kits(warehouse, coordinator, referrer, 1)
+    pick_lists.create_pick_list(warehouse=warehouse, user=warehouse_user)
+    with pytest.raises(TransitionNotAllowed):
+        services.approve_referral(referral=referral, user=coordinator, warehouse=warehouse)
+    assert referral.__class__.objects.get(pk=referral.pk).status == S.SCHEDULED
+    assert find_drift() == []
+
+
+def test_a_token_used_for_another_warehouse_answers_its_first_list(
+        warehouse, warehouse_user, coordinator, referrer):
+    import uuid
+
+    approved_kits(warehouse, coordinator, referrer, 1)
+    other = WarehouseFactory()
+    approved_kits(other, coordinator, referrer, 1)
+    token = uuid.uuid4()
+    first = pick_lists.create_pick_list(warehouse=warehouse, user=coordinator, token=token)
+    again = pick_lists.create_pick_list(warehouse=other, user=coordinator, token=token)
+    assert again.pk == first.pk and PickList.objects.count() == 1

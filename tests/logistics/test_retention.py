@@ -35,8 +35,8 @@ def today() -> datetime.date:
 
 
 def deliver(referral: Referral, user) -> Referral:
-    """Delivered the short way: the status and its history row, as the delivery service will
-    write them. (#7 brings the real path: pick list → packed → delivered.)"""
+    """Delivered the short way: the status and its history row, as the delivery service writes
+    them (the real path, pick list → packed → delivered, is the last test here)."""
     ReferralStatusChange.objects.create(referral=referral, from_status=referral.status,
                                         to_status=S.DELIVERED, by=user)
     Referral.objects.filter(pk=referral.pk).update(status=S.DELIVERED)
@@ -495,3 +495,25 @@ def test_retention_leaves_no_trace_of_the_family_in_any_table(
         assert "1777.77" not in after
         assert "Blijft-Bewaard" in after and other.code in after
         assert first.code in after and second.code in after
+
+
+def test_a_kit_delivered_through_a_pick_list_keeps_only_the_month_of_delivery(
+        referrer, coordinator, stocked):
+    """The real path of #7: on a list, packed, delivered on a day the volunteer gave. The
+    in-time figure comes from that day, which is then cut to its month."""
+    from logistics.services import deliveries, pick_lists
+
+    referral = services.approve_referral(
+        referral=make_referral(referrer, due_date=today() + datetime.timedelta(weeks=7)),
+        user=coordinator, warehouse=stocked)
+    pick_list = pick_lists.create_pick_list(warehouse=stocked, user=coordinator)
+    pick_lists.pack(pick_list=pick_list, user=coordinator)
+    deliveries.record_delivery(referral=referral, user=coordinator)
+    closed_days_ago(Referral.objects.get(pk=referral.pk), DELIVERY_DAYS)
+
+    anonymise_referrals()
+
+    referral.refresh_from_db()
+    assert referral.anonymised
+    assert referral.delivered_on == today().replace(day=1)
+    assert referral.delivered_in_time is True  # delivered 7 weeks before the due date
