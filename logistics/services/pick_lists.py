@@ -88,14 +88,11 @@ def create_pick_list(*, warehouse: Warehouse, user, max_packages: int | None = N
         for position, referral in enumerate(referrals, start=1)
     )
     audit.record_created(entries, user=user)
+    # No reason in the history: the list is known from the entry (``last_pick_list``), shown in
+    # the reader's language.
     for referral in referrals:
-        change_status(referral, ReferralStatus.SCHEDULED, user,
-                      reason=_list_reason(pick_list))
+        change_status(referral, ReferralStatus.SCHEDULED, user)
     return pick_list
-
-
-def _list_reason(pick_list: PickList) -> str:
-    return _("Pick list %(number)s") % {"number": pick_list.number}
 
 
 def current_entries(pick_list: PickList) -> QuerySet[PickListEntry]:
@@ -139,7 +136,7 @@ def pack(*, pick_list: PickList, user, codes: list[str] | None = None) -> list[R
         reservation = referral.reservation
         if reservation is not None and reservation.state == ReservationState.ACTIVE:
             stock.consume(reservation=reservation, user=user, note=referral.code)
-        change_status(referral, ReferralStatus.PACKED, user, reason=_list_reason(pick_list))
+        change_status(referral, ReferralStatus.PACKED, user)
         packed.append(referral)
     return packed
 
@@ -151,3 +148,10 @@ def progress(pick_list: PickList) -> dict[str, int]:
         if entry.removed_at is None:
             counts[entry.referral.status] += 1
     return counts
+
+
+def last_pick_list(referral: Referral) -> PickList | None:
+    """The list the referral is on, or was on last."""
+    entry = (referral.pick_list_entries.select_related("pick_list").order_by("-pick_list_id")
+             .first())
+    return entry.pick_list if entry else None

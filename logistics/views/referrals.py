@@ -43,6 +43,7 @@ from logistics.referral_forms import (
     ReferralForm,
 )
 from logistics.referral_rules import urgency
+from logistics.services import pick_lists
 from logistics.services import referrals as services
 from logistics.views import actions
 from logistics.workflow import ALLOWED_TRANSITIONS, OPEN_STATUSES
@@ -345,11 +346,14 @@ def _detail_page(request, referral: Referral, bound: dict | None = None):
     today = timezone.localdate()
     may_print_slip = (user.has_perm("logistics.view_picklist")
                       and referral.status in printing.SLIP_STATUSES)
+    pick_list = (pick_lists.last_pick_list(referral)
+                 if user.has_perm("logistics.view_picklist") else None)
     if not user.has_role(Role.REFERRER, Role.COORDINATOR):
         # A volunteer: what the delivery needs, nothing about income, household or the check.
         return render(request, "logistics/referral_delivery.html", {
             "referral": referral,
             "may_print_slip": may_print_slip,
+            "pick_list": pick_list,
             "forms": _action_forms(request, referral, bound or {}),
             "urgency": _urgency(referral, today),
             "history": [change for change in history if change.from_status != change.to_status],
@@ -358,6 +362,7 @@ def _detail_page(request, referral: Referral, bound: dict | None = None):
     return render(request, "logistics/referral_detail.html", {
         "referral": referral,
         "may_print_slip": may_print_slip,
+        "pick_list": pick_list,
         "urgency": _urgency(referral, today),
         "history": history,
         "question": question,

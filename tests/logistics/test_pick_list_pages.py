@@ -209,3 +209,17 @@ def test_the_coordinator_cancels_a_packed_kit_and_returns_its_goods(
     assert referral.status == S.CANCELLED
     returned = StockMovement.objects.filter(kind=MovementKind.RETURN)
     assert sum(m.quantity for m in returned) == sum(kit_requirements().values())
+
+
+def test_the_referral_page_names_its_list_and_offers_the_slip_to_whom_may_print(
+        client, warehouse, warehouse_user, coordinator, referrer):
+    (referral,) = approved_kits(warehouse, coordinator, referrer, 1)
+    pick_list = pick_lists.create_pick_list(warehouse=warehouse, user=warehouse_user)
+    slip = f'href="/referrals/{referral.code}/delivery-slip/"'
+    for user in (warehouse_user, coordinator):
+        client.force_login(user)
+        html = client.get(f"/referrals/{referral.code}/").content.decode()
+        assert f'href="/pick-lists/{pick_list.pk}/"' in html and slip in html, user
+    client.force_login(referrer)
+    html = client.get(f"/referrals/{referral.code}/").content.decode()
+    assert slip not in html and "/pick-lists/" not in html
