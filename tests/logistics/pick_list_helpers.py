@@ -3,6 +3,8 @@
 import datetime
 import io
 
+import pypdfium2
+import zxingcpp
 from pypdf import PdfReader
 
 from logistics.models import KitType, Referral
@@ -34,3 +36,17 @@ def kit_requirements(code="start-50-68"):
 def pdf_text(content: bytes) -> tuple[int, str]:
     reader = PdfReader(io.BytesIO(content))
     return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def decoded_qr_codes(pdf: bytes) -> list[list[str]]:
+    """The QR codes on each page, read from the page rendered at 150 dpi."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        found = []
+        for page in document:
+            image = page.render(scale=150 / 72).to_pil()
+            found.append([barcode.text for barcode in
+                          zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)])
+        return found
+    finally:
+        document.close()

@@ -11,7 +11,12 @@ from logistics.services import pick_lists
 from startpakket import audit
 from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory
-from tests.logistics.pick_list_helpers import approved_kits, kit_requirements, pdf_text
+from tests.logistics.pick_list_helpers import (
+    approved_kits,
+    decoded_qr_codes,
+    kit_requirements,
+    pdf_text,
+)
 
 pytestmark = pytest.mark.django_db
 S = ReferralStatus
@@ -57,6 +62,8 @@ def test_a_volunteer_makes_packs_prints_and_delivers(token_client, warehouse_use
         assert shown in text
     for hidden in ("1200", "wages", "loon"):
         assert hidden not in text
+    # Each slip's QR code, read from the rendered page, is its kit's code.
+    assert decoded_qr_codes(slips.content) == [[three[0].code], [three[1].code]]
     reads = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=warehouse_user,
                                     additional_data__what=audit.SLIP_PRINTED)
     assert sorted(int(entry.object_pk) for entry in reads) == sorted(

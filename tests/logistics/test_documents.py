@@ -5,9 +5,7 @@ import re
 from collections import Counter
 from datetime import date
 
-import pypdfium2
 import pytest
-import zxingcpp
 from django.utils import translation
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
@@ -16,6 +14,7 @@ from logistics.documents.content import Line, Package, PickListContent, Slip, Sl
 from logistics.documents.delivery_slips import render_delivery_slips
 from logistics.documents.pick_list import render_pick_list
 from startpakket.pdf import ELLIPSIS, FONT, NumberedCanvas, fit_text, register_fonts, wrap_text
+from tests.logistics.pick_list_helpers import decoded_qr_codes
 
 KIT = (
     Line("ROMPER-50-56", "Rompertje korte mouw, maat 50/56", "stuks", 3),
@@ -370,19 +369,6 @@ def test_an_absurd_checklist_still_fits_and_says_what_is_left_out():
     assert len(pages) == 1
     assert re.search(r"… and \d+ more items: see the pick list", pages[0])
     assert "Artikel 000" in pages[0]
-
-
-def decoded_qr_codes(pdf: bytes) -> list[list[str]]:
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        found = []
-        for page in document:
-            image = page.render(scale=150 / 72).to_pil()
-            found.append([barcode.text for barcode in
-                          zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)])
-        return found
-    finally:
-        document.close()
 
 
 def test_qr_code_on_each_slip_holds_exactly_its_code():
