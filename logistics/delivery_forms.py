@@ -43,20 +43,21 @@ class PickListForm(forms.Form):
 
 
 class PackForm(forms.Form):
-    """The packages packed: some ticked, or all still to pack."""
+    """The packages packed (some ticked, or all still to pack), or taken off the list."""
 
     referrals = forms.MultipleChoiceField(label=_("Packed kits"), required=False,
                                           widget=forms.CheckboxSelectMultiple)
     all = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, codes: list[str], **kwargs):
+    def __init__(self, *args, codes: list[str], nothing_ticked=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referrals"].choices = [(code, code) for code in codes]
+        self.nothing_ticked = nothing_ticked or _("Tick the kits that are packed.")
 
     def clean(self):
         data = super().clean()
         if not data.get("all") and not data.get("referrals"):
-            self.add_error("referrals", _("Tick the kits that are packed."))
+            self.add_error("referrals", self.nothing_ticked)
         return data
 
     def chosen(self) -> list[str] | None:

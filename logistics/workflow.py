@@ -3,6 +3,7 @@
     submitted ─approve→ approved ─schedule→ scheduled ─pack→ packed ─deliver→ delivered
         │ └─reject→ rejected                                              └─fail→ delivery_failed
         └─ask→ needs_info ─resubmit→ submitted              delivery_failed ─reschedule→ scheduled
+    taken off a list: scheduled → approved, or → delivery_failed for a kit packed earlier
     cancel: from every open state → cancelled
 """
 
@@ -15,7 +16,7 @@ ALLOWED_TRANSITIONS: dict[S, frozenset[S]] = {
     S.SUBMITTED: frozenset({S.APPROVED, S.REJECTED, S.NEEDS_INFO, S.CANCELLED}),
     S.NEEDS_INFO: frozenset({S.SUBMITTED, S.CANCELLED}),
     S.APPROVED: frozenset({S.SCHEDULED, S.CANCELLED}),
-    S.SCHEDULED: frozenset({S.PACKED, S.CANCELLED}),
+    S.SCHEDULED: frozenset({S.PACKED, S.APPROVED, S.DELIVERY_FAILED, S.CANCELLED}),
     S.PACKED: frozenset({S.DELIVERED, S.DELIVERY_FAILED, S.CANCELLED}),
     S.DELIVERY_FAILED: frozenset({S.SCHEDULED, S.CANCELLED}),
     S.DELIVERED: frozenset(),

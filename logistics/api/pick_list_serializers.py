@@ -70,6 +70,23 @@ class PackResultSerializer(PickListSerializer):
         read_only_fields = fields
 
 
+class TakeOffInputSerializer(serializers.Serializer):
+    referrals = serializers.ListField(
+        child=serializers.CharField(max_length=Referral._meta.get_field("code").max_length),
+        allow_empty=False, max_length=MAX_PACKAGES,
+        help_text="Codes of referrals on the list, not packed yet.",
+    )
+
+
+class TakeOffResultSerializer(PickListSerializer):
+    taken_off = serializers.ListField(child=serializers.CharField(),
+                                      help_text="The codes taken off by this request.")
+
+    class Meta(PickListSerializer.Meta):
+        fields = [*PickListSerializer.Meta.fields, "taken_off"]
+        read_only_fields = fields
+
+
 class DeliverInputSerializer(serializers.Serializer):
     delivered_on = serializers.DateField(required=False, help_text="Today if left out.")
 

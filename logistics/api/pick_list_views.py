@@ -14,6 +14,8 @@ from logistics.api.pick_list_serializers import (
     PackResultSerializer,
     PickListInputSerializer,
     PickListSerializer,
+    TakeOffInputSerializer,
+    TakeOffResultSerializer,
 )
 from logistics.documents import printing
 from logistics.services import pick_lists as services
@@ -97,6 +99,34 @@ class PickListPackView(PickListScope, generics.GenericAPIView):
         pick_list = self.get_queryset().get(pk=pick_list.pk)
         pick_list.packed = [referral.code for referral in packed]
         return Response(PackResultSerializer(pick_list).data)
+
+
+class PickListTakeOffView(PickListScope, generics.GenericAPIView):
+    """Take kits not yet packed off the list: they wait for a next list (``approved``, their
+    goods still set aside; a kit packed earlier ``delivery_failed``, still packed). ``taken_off``
+    lists the codes this request took off."""
+
+    permission_classes = [HasRequiredPermission]
+    required_permission = "logistics.pack_picklist"
+    serializer_class = TakeOffResultSerializer
+
+    @extend_schema(
+        request=TakeOffInputSerializer,
+        responses={
+            200: TakeOffResultSerializer,
+            400: OpenApiResponse(description="Invalid fields, listed in `errors`."),
+            404: NOT_FOUND,
+        },
+    )
+    def post(self, request, **kwargs):
+        pick_list = self.get_object()
+        data = TakeOffInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        taken = services.take_off(pick_list=pick_list, user=request.user,
+                                  codes=data.validated_data["referrals"])
+        pick_list = self.get_queryset().get(pk=pick_list.pk)
+        pick_list.taken_off = [referral.code for referral in taken]
+        return Response(TakeOffResultSerializer(pick_list).data)
 
 
 class DocumentView(PickListScope, generics.GenericAPIView):

@@ -33,6 +33,8 @@ urlpatterns = [
          name="pick-list-detail"),
     path("pick-lists/<int:id>/packed/", pick_list_views.PickListPackView.as_view(),
          name="pick-list-packed"),
+    path("pick-lists/<int:id>/take-off/", pick_list_views.PickListTakeOffView.as_view(),
+         name="pick-list-take-off"),
     path("pick-lists/<int:id>/pdf/", pick_list_views.PickListPdfView.as_view(),
          name="pick-list-pdf"),
     path("pick-lists/<int:id>/delivery-slips/", pick_list_views.PickListSlipsView.as_view(),

@@ -22,7 +22,7 @@ from logistics.models import (
     Warehouse,
 )
 from logistics.services import stock
-from logistics.services.referrals import change_status
+from logistics.services.referrals import change_status, leave_pick_list
 from startpakket import audit
 from startpakket.errors import ConflictError, FieldError
 from startpakket.models import Organisation
@@ -104,11 +104,11 @@ def current_entries(pick_list: PickList) -> QuerySet[PickListEntry]:
     )
 
 
-@transaction.atomic
-def pack(*, pick_list: PickList, user, codes: list[str] | None = None) -> list[Referral]:
-    """Mark the list's scheduled kits packed: all of them, or those with ``codes``. Each kit's
-    reservation is consumed. Kits already packed are left as they are, so a second click packs
-    nothing twice. Answers the referrals packed now."""
+def _locked_on_list(pick_list: PickList, codes: list[str] | None) -> list[Referral]:
+    """The list's referrals with ``codes`` (all if None), locked, that are still on the list
+    once locked. Every referral is locked first, in one order, before any stock row: two
+    volunteers working on overlapping parts, or a coordinator cancelling one of the kits, wait,
+    never deadlock."""
     on_list = {entry.referral.code: entry.referral for entry in current_entries(pick_list)}
     if codes is None:
         chosen = list(on_list.values())
@@ -121,17 +121,28 @@ def pack(*, pick_list: PickList, user, codes: list[str] | None = None) -> list[R
         if not codes:
             raise FieldError("referrals", _("Choose at least one package."))
         chosen = [on_list[code] for code in dict.fromkeys(codes)]
-    # Every referral locked first, in one order, before any stock row: two volunteers packing
-    # overlapping parts, or a coordinator cancelling one of the kits, wait, never deadlock.
     locked = list(Referral.objects.select_for_update(of=("self",))
                   .select_related("reservation")
                   .filter(pk__in=[referral.pk for referral in chosen]).order_by("pk"))
     # Read again now that they are locked: a kit may have left the list meanwhile.
     still_on = set(pick_list.entries.filter(removed_at__isnull=True, referral__in=locked)
                    .values_list("referral_id", flat=True))
+    return [referral for referral in locked if referral.pk in still_on]
+
+
+def _packed_earlier(referral: Referral) -> bool:
+    return (referral.reservation is not None
+            and referral.reservation.state == ReservationState.CONSUMED)
+
+
+@transaction.atomic
+def pack(*, pick_list: PickList, user, codes: list[str] | None = None) -> list[Referral]:
+    """Mark the list's scheduled kits packed: all of them, or those with ``codes``. Each kit's
+    reservation is consumed. Kits already packed are left as they are, so a second click packs
+    nothing twice. Answers the referrals packed now."""
     packed = []
-    for referral in locked:
-        if referral.pk not in still_on or referral.status != ReferralStatus.SCHEDULED:
+    for referral in _locked_on_list(pick_list, codes):
+        if referral.status != ReferralStatus.SCHEDULED:
             continue
         reservation = referral.reservation
         if reservation is not None and reservation.state == ReservationState.ACTIVE:
@@ -141,13 +152,22 @@ def pack(*, pick_list: PickList, user, codes: list[str] | None = None) -> list[R
     return packed
 
 
-def progress(pick_list: PickList) -> dict[str, int]:
-    """How many of the list's packages are in each status, for the list pages."""
-    counts = dict.fromkeys(ReferralStatus.values, 0)
-    for entry in pick_list.entries.all():
-        if entry.removed_at is None:
-            counts[entry.referral.status] += 1
-    return counts
+@transaction.atomic
+def take_off(*, pick_list: PickList, user, codes: list[str]) -> list[Referral]:
+    """Take kits not packed yet off the list (the van is full, the family cannot be reached
+    this week): they wait for a next list as before, their goods still set aside; a kit packed
+    earlier waits, still packed, as after its failed delivery. Kits already packed from this
+    list stay on it. Answers the referrals taken off."""
+    taken = []
+    for referral in _locked_on_list(pick_list, codes):
+        if referral.status != ReferralStatus.SCHEDULED:
+            continue
+        back_to = (ReferralStatus.DELIVERY_FAILED if _packed_earlier(referral)
+                   else ReferralStatus.APPROVED)
+        change_status(referral, back_to, user)
+        leave_pick_list(referral)
+        taken.append(referral)
+    return taken
 
 
 def last_pick_list(referral: Referral) -> PickList | None:

@@ -228,7 +228,10 @@ def approve_referral(*, referral: Referral, user, warehouse: Warehouse | None = 
     """Approve and set the kit's components aside at a warehouse; 409 with the short items
     when there is not enough, and then nothing changes."""
     referral = lock_referral(referral)
-    guard(referral.status, ReferralStatus.APPROVED)
+    if referral.status != ReferralStatus.SUBMITTED:
+        # The table lets a kit taken off a pick list be approved again; a decision is taken
+        # once (a stale queue page must not reserve a second kit).
+        raise TransitionNotAllowed(referral.status, ReferralStatus.APPROVED)
     if outcome_of(referral) != rules.Outcome.ELIGIBLE:
         raise NotEligible(_("The family does not qualify according to the check. Set the "
                             "outcome first, with a reason, to approve anyway."))

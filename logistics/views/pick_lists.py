@@ -150,3 +150,27 @@ def delivery_slips(request, pk):
                           lambda: printing.pick_list_slips_pdf(pick_list, user=request.user),
                           printing.pick_list_slips_filename(pick_list),
                           back=reverse("pick_lists:detail", args=[pick_list.pk]))
+
+
+@login_required
+@permission_required("logistics.pack_picklist", raise_exception=True)
+@require_POST
+def take_off(request, pk):
+    """The ticked kits leave the list, not packed; they wait for a next list."""
+    pick_list = _pick_list(request, pk)
+    codes = [entry.referral.code for entry in pick_list.entries.all()
+             if entry.removed_at is None]
+    data = request.POST.copy()
+    data.pop("all", None)  # only what is ticked: never the whole list by accident
+    form = PackForm(data, codes=codes, nothing_ticked=_("Tick the kits to take off the list."))
+
+    def done(taken):
+        return ngettext("%(count)d kit taken off the list; it waits for a next list.",
+                        "%(count)d kits taken off the list; they wait for a next list.",
+                        len(taken)) % {"count": len(taken)}
+
+    taken = actions.perform(request, form, lambda data: services.take_off(
+        pick_list=pick_list, user=request.user, codes=data["referrals"]), done)
+    if taken is not None:
+        return redirect("pick_lists:detail", pk=pick_list.pk)
+    return _detail_page(request, _pick_list(request, pk), form)

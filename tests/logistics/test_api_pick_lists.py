@@ -198,3 +198,19 @@ def test_a_coordinator_prints_one_slip_and_cancels_with_return(token_client, coo
                     HTTP_ACCEPT="application/pdf")
     assert again.status_code == 409
     assert again["Content-Type"] == "application/problem+json"
+
+
+def test_taking_kits_off_a_list(token_client, warehouse_user, warehouse, three):
+    api = token_client(warehouse_user)
+    pick_list = api.post("/api/v1/pick-lists/", {"warehouse": warehouse.code},
+                         format="json").json()
+    url = f"/api/v1/pick-lists/{pick_list['id']}/take-off/"
+    for body in [{}, {"referrals": []}, {"referrals": ["BSP-1999-00001"]}]:
+        answer = api.post(url, body, format="json")
+        assert answer.status_code == 400, body
+    answer = api.post(url, {"referrals": [three[2].code]}, format="json")
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["taken_off"] == [three[2].code]
+    assert answer.json()["referrals"] == [three[0].code, three[1].code]
+    three[2].refresh_from_db()
+    assert three[2].status == S.APPROVED

@@ -223,3 +223,24 @@ def test_the_referral_page_names_its_list_and_offers_the_slip_to_whom_may_print(
     client.force_login(referrer)
     html = client.get(f"/referrals/{referral.code}/").content.decode()
     assert slip not in html and "/pick-lists/" not in html
+
+
+def test_taking_ticked_kits_off_the_list_on_the_page(warehouse_client, warehouse, warehouse_user,
+                                                     coordinator, referrer):
+    referrals = approved_kits(warehouse, coordinator, referrer, 2)
+    pick_list = pick_lists.create_pick_list(warehouse=warehouse, user=warehouse_user)
+    url = f"/pick-lists/{pick_list.pk}/take-off/"
+    detail = warehouse_client.get(f"/pick-lists/{pick_list.pk}/").content.decode()
+    assert f'formaction="{url}"' in detail
+
+    # "all" is for packing only: nothing ticked takes nothing off.
+    nothing = warehouse_client.post(url, {"all": "on"})
+    assert nothing.status_code == 200 and nothing.context["pack_form"].errors["referrals"]
+    assert pick_list.entries.filter(removed_at__isnull=True).count() == 2
+
+    done = warehouse_client.post(url, {"referrals": [referrals[1].code]})
+    assert done.status_code == 302
+    referrals[1].refresh_from_db()
+    assert referrals[1].status == S.APPROVED
+    assert [e.referral_id for e in pick_list.entries.filter(removed_at__isnull=True)] == [
+        referrals[0].pk]

@@ -281,3 +281,47 @@ def test_a_token_used_for_another_warehouse_answers_its_first_list(
     first = pick_lists.create_pick_list(warehouse=warehouse, user=coordinator, token=token)
     again = pick_lists.create_pick_list(warehouse=other, user=coordinator, token=token)
     assert again.pk == first.pk and PickList.objects.count() == 1
+
+
+def test_kits_taken_off_a_list_wait_for_the_next_one_as_before(
+        warehouse, warehouse_user, coordinator, referrer):
+    referrals = approved_kits(warehouse, coordinator, referrer, 3)
+    first = pick_lists.create_pick_list(warehouse=warehouse, user=warehouse_user)
+    pick_lists.pack(pick_list=first, user=warehouse_user, codes=[referrals[0].code])
+    before = _levels(warehouse)
+
+    taken = pick_lists.take_off(pick_list=first, user=warehouse_user,
+                                codes=[referrals[0].code, referrals[1].code])
+
+    # The packed one stays on the list; the other is approved again, its goods still reserved.
+    assert [r.code for r in taken] == [referrals[1].code]
+    statuses = {r.code: r.status for r in referrals[0].__class__.objects.all()}
+    assert statuses == {referrals[0].code: S.PACKED, referrals[1].code: S.APPROVED,
+                        referrals[2].code: S.SCHEDULED}
+    assert _levels(warehouse) == before
+    referrals[1].reservation.refresh_from_db()
+    assert referrals[1].reservation.state == ReservationState.ACTIVE
+    with pytest.raises(TransitionNotAllowed):  # approved once is enough
+        services.approve_referral(referral=referrals[1], user=coordinator, warehouse=warehouse)
+    with pytest.raises(FieldError):
+        pick_lists.take_off(pick_list=first, user=warehouse_user, codes=[referrals[1].code])
+
+    second = pick_lists.create_pick_list(warehouse=warehouse, user=warehouse_user)
+    assert [e.referral_id for e in second.entries.all()] == [referrals[1].pk]
+    assert find_drift() == []
+
+
+def test_a_kit_packed_earlier_taken_off_waits_still_packed(warehouse, warehouse_user,
+                                                          coordinator, referrer):
+    (referral,) = approved_kits(warehouse, coordinator, referrer, 1)
+    first = pick_lists.create_pick_list(warehouse=warehouse, user=warehouse_user)
+    pick_lists.pack(pick_list=first, user=warehouse_user)
+    deliveries.record_failed_delivery(referral=referral, user=warehouse_user, reason="Weg")
+    second = pick_lists.create_pick_list(warehouse=warehouse, user=warehouse_user)
+
+    pick_lists.take_off(pick_list=second, user=warehouse_user, codes=[referral.code])
+
+    referral.refresh_from_db()
+    assert referral.status == S.DELIVERY_FAILED
+    third = pick_lists.create_pick_list(warehouse=warehouse, user=warehouse_user)
+    assert third.entries.get().referral == referral
