@@ -3,7 +3,7 @@ delivery slips. Lists are looked up through ``selectors.pick_lists_for``, so ano
 warehouse's list is a 404 like one that does not exist."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -73,60 +73,62 @@ class PickListDetailView(PickListScope, generics.RetrieveAPIView):
     serializer_class = PickListSerializer
 
 
-class PickListPackView(PickListScope, generics.GenericAPIView):
+class PickListActionView(PickListScope, generics.GenericAPIView):
+    """Something done to some of the list's kits: validate the body, let the service act,
+    answer the list as it is now, with the codes acted on under ``result_field``."""
+
+    permission_classes = [HasRequiredPermission]
+    required_permission = "logistics.pack_picklist"
+    input_serializer_class: type
+    result_field: str
+
+    def post(self, request, **kwargs):
+        pick_list = self.get_object()
+        data = self.input_serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = self.act(pick_list, data.validated_data.get("referrals"))
+        pick_list = self.get_queryset().get(pk=pick_list.pk)
+        setattr(pick_list, self.result_field, [referral.code for referral in done])
+        return Response(self.get_serializer(pick_list).data)
+
+    def act(self, pick_list, codes):
+        raise NotImplementedError
+
+
+def list_action_schema(input_serializer, result_serializer):
+    return extend_schema_view(post=extend_schema(request=input_serializer, responses={
+        200: result_serializer,
+        400: OpenApiResponse(description="Invalid fields, listed in `errors`."),
+        404: NOT_FOUND,
+    }))
+
+
+@list_action_schema(PackInputSerializer, PackResultSerializer)
+class PickListPackView(PickListActionView):
     """Mark the list's kits packed: all of them, or those in ``referrals``. Each kit's reserved
     goods leave the stock (issue movements). Kits already packed stay as they are; ``packed``
     lists the ones this request packed."""
 
-    permission_classes = [HasRequiredPermission]
-    required_permission = "logistics.pack_picklist"
     serializer_class = PackResultSerializer
+    input_serializer_class = PackInputSerializer
+    result_field = "packed"
 
-    @extend_schema(
-        request=PackInputSerializer,
-        responses={
-            200: PackResultSerializer,
-            400: OpenApiResponse(description="Invalid fields, listed in `errors`."),
-            404: NOT_FOUND,
-        },
-    )
-    def post(self, request, **kwargs):
-        pick_list = self.get_object()
-        data = PackInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        packed = services.pack(pick_list=pick_list, user=request.user,
-                               codes=data.validated_data.get("referrals"))
-        pick_list = self.get_queryset().get(pk=pick_list.pk)
-        pick_list.packed = [referral.code for referral in packed]
-        return Response(PackResultSerializer(pick_list).data)
+    def act(self, pick_list, codes):
+        return services.pack(pick_list=pick_list, user=self.request.user, codes=codes)
 
 
-class PickListTakeOffView(PickListScope, generics.GenericAPIView):
+@list_action_schema(TakeOffInputSerializer, TakeOffResultSerializer)
+class PickListTakeOffView(PickListActionView):
     """Take kits not yet packed off the list: they wait for a next list (``approved``, their
     goods still set aside; a kit packed earlier ``delivery_failed``, still packed). ``taken_off``
     lists the codes this request took off."""
 
-    permission_classes = [HasRequiredPermission]
-    required_permission = "logistics.pack_picklist"
     serializer_class = TakeOffResultSerializer
+    input_serializer_class = TakeOffInputSerializer
+    result_field = "taken_off"
 
-    @extend_schema(
-        request=TakeOffInputSerializer,
-        responses={
-            200: TakeOffResultSerializer,
-            400: OpenApiResponse(description="Invalid fields, listed in `errors`."),
-            404: NOT_FOUND,
-        },
-    )
-    def post(self, request, **kwargs):
-        pick_list = self.get_object()
-        data = TakeOffInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        taken = services.take_off(pick_list=pick_list, user=request.user,
-                                  codes=data.validated_data["referrals"])
-        pick_list = self.get_queryset().get(pk=pick_list.pk)
-        pick_list.taken_off = [referral.code for referral in taken]
-        return Response(TakeOffResultSerializer(pick_list).data)
+    def act(self, pick_list, codes):
+        return services.take_off(pick_list=pick_list, user=self.request.user, codes=codes)
 
 
 class DocumentView(PickListScope, generics.GenericAPIView):
