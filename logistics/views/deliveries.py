@@ -3,6 +3,7 @@ says whether the kit was handed over. Referrals are looked up through
 ``selectors.referrals_for``: a code outside the user's scope is not found, like one that does
 not exist."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -61,6 +62,13 @@ def _after(request, form, referral: Referral):
 
 
 def _record(request, code, key, form, perform, done):
+    if not selectors.referrals_for(request.user).filter(code=code).exists() and (
+            Referral.objects.filter(code=code, status=ReferralStatus.DELIVERED,
+                                    warehouse_id=request.user.organisation_id).exists()):
+        # A second tap on "Delivered": the first one did it, and the kit is out of the
+        # volunteer's sight now. Say so rather than "not found".
+        messages.info(request, _("%(code)s was already recorded as delivered.") % {"code": code})
+        return redirect("deliveries:find")
     referral = _referral(request, code)
     changed = actions.perform(request, form, lambda data: perform(referral, data), done)
     if changed is not None:

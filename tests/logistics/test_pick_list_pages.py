@@ -187,10 +187,15 @@ def test_recording_deliveries_from_the_code_page(warehouse_client, warehouse, wa
     assert delivered.code in listing
     assert f'href="/referrals/{delivered.code}/"' not in listing
     assert failed.code in listing  # under "left the list"
-    # A second submit of the delivery is refused on the page, not a 500.
+    # A second tap on "Delivered" says it was done; the kit is no longer the volunteer's to see.
     twice = warehouse_client.post(f"/referrals/{delivered.code}/deliver/",
-                                  {"delivered_on": timezone.localdate().isoformat()})
-    assert twice.status_code == 404  # delivered: no longer the volunteer's to see
+                                  {"delivered_on": timezone.localdate().isoformat()},
+                                  follow=True)
+    assert twice.redirect_chain == [("/deliveries/", 302)]
+    assert "already recorded as delivered" in " ".join(
+        str(m) for m in twice.context["messages"]) or "al vastgelegd" in twice.content.decode()
+    assert "Achternaam0" not in twice.content.decode()
+    assert warehouse_client.get(f"/referrals/{delivered.code}/").status_code == 404
 
 
 def test_the_coordinator_cancels_a_packed_kit_and_returns_its_goods(
