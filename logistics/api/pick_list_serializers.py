@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from logistics.models import PickList, Referral, ReferralStatusChange, Warehouse
-from logistics.services.pick_lists import MAX_PACKAGES
+from logistics.services.pick_lists import MAX_PACKAGES, on_list_now
 from startpakket.api.fields import CodeRelatedField
 
 
@@ -40,17 +40,13 @@ class PickListSerializer(serializers.ModelSerializer):
                   "packages"]
         read_only_fields = fields
 
-    def _current(self, pick_list) -> list:
-        # The entries are prefetched by the views (``selectors.with_entries``).
-        return [entry for entry in pick_list.entries.all() if entry.removed_at is None]
-
     def get_referrals(self, pick_list) -> list[str]:
         """The codes of the referrals on the list now, in the list's order."""
-        return [entry.referral.code for entry in self._current(pick_list)]
+        return [entry.referral.code for entry in on_list_now(pick_list)]
 
     @extend_schema_field(PackageSerializer(many=True))
     def get_packages(self, pick_list) -> list[dict]:
-        return PackageSerializer(self._current(pick_list), many=True).data
+        return PackageSerializer(on_list_now(pick_list), many=True).data
 
 
 class PackInputSerializer(serializers.Serializer):

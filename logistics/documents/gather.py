@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from logistics.documents.content import Line, Package, PickListContent, Slip, SlipsContent
-from logistics.models import PickList, Referral, ReservationLine, ReservationState, Unit
+from logistics.models import PickList, Referral, ReservationLine, Unit
 from logistics.services import pick_lists
 from startpakket.models import Organisation
 from startpakket.roles import OrganisationKind
@@ -38,11 +38,6 @@ def _notes(referral: Referral) -> tuple[str, ...]:
         referral.babies) % {"babies": referral.babies},)
 
 
-def _already_packed(referral: Referral) -> bool:
-    return (referral.reservation is not None
-            and referral.reservation.state == ReservationState.CONSUMED)
-
-
 def pick_list_content(pick_list: PickList) -> PickListContent:
     """The list as it is now: the referrals still on it, in its order. No names or addresses:
     a ``Package`` has no field for them."""
@@ -55,7 +50,7 @@ def pick_list_content(pick_list: PickList) -> PickListContent:
         referral = entry.referral
         package = Package(code=referral.code, kit_type=referral.kit_type.name,
                           babies=referral.babies, lines=_lines(referral),
-                          notes=_notes(referral), already_packed=_already_packed(referral))
+                          notes=_notes(referral), already_packed=pick_lists.goods_packed(referral))
         packages.append(package)
         if package.already_packed:
             continue

@@ -130,9 +130,17 @@ def _locked_on_list(pick_list: PickList, codes: list[str] | None) -> list[Referr
     return [referral for referral in locked if referral.pk in still_on]
 
 
-def _packed_earlier(referral: Referral) -> bool:
+def goods_packed(referral: Referral) -> bool:
+    """Whether the kit's goods have left the stock: packed, maybe back after a failed
+    delivery (then it is picked no more, and cancelling may put the goods back)."""
     return (referral.reservation is not None
             and referral.reservation.state == ReservationState.CONSUMED)
+
+
+def on_list_now(pick_list: PickList) -> list[PickListEntry]:
+    """The entries still on a list whose entries were fetched (``selectors.with_entries``),
+    in the list's order, without another query."""
+    return [entry for entry in pick_list.entries.all() if entry.removed_at is None]
 
 
 @transaction.atomic
@@ -162,7 +170,7 @@ def take_off(*, pick_list: PickList, user, codes: list[str]) -> list[Referral]:
     for referral in _locked_on_list(pick_list, codes):
         if referral.status != ReferralStatus.SCHEDULED:
             continue
-        back_to = (ReferralStatus.DELIVERY_FAILED if _packed_earlier(referral)
+        back_to = (ReferralStatus.DELIVERY_FAILED if goods_packed(referral)
                    else ReferralStatus.APPROVED)
         change_status(referral, back_to, user)
         leave_pick_list(referral)

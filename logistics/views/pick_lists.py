@@ -35,9 +35,8 @@ def _waiting_counts(warehouses) -> dict[int, int]:
 def _summary(pick_list) -> dict:
     """How far a list is: packages on it, and how many are still to pack / to deliver."""
     counts = dict.fromkeys(ReferralStatus.values, 0)
-    for entry in pick_list.entries.all():
-        if entry.removed_at is None:
-            counts[entry.referral.status] += 1
+    for entry in services.on_list_now(pick_list):
+        counts[entry.referral.status] += 1
     return {
         "packages": sum(counts.values()),
         "to_pack": counts[ReferralStatus.SCHEDULED],
@@ -86,15 +85,14 @@ def _pick_list(request, pk):
 
 
 def _detail_page(request, pick_list, pack_form=None):
-    entries = list(pick_list.entries.all())
-    current = [entry for entry in entries if entry.removed_at is None]
+    current = services.on_list_now(pick_list)
     to_pack = [entry.referral.code for entry in current
                if entry.referral.status == ReferralStatus.SCHEDULED]
     return render(request, "logistics/pick_list_detail.html", {
         "pick_list": pick_list,
         "summary": _summary(pick_list),
         "current": current,
-        "removed": [entry for entry in entries if entry.removed_at is not None],
+        "removed": [entry for entry in pick_list.entries.all() if entry.removed_at is not None],
         "to_pack": to_pack,
         "pack_form": pack_form or PackForm(codes=to_pack),
         "may_pack": request.user.has_perm("logistics.pack_picklist"),
@@ -115,8 +113,7 @@ def detail(request, pk):
 @require_POST
 def pack(request, pk):
     pick_list = _pick_list(request, pk)
-    codes = [entry.referral.code for entry in pick_list.entries.all()
-             if entry.removed_at is None]
+    codes = [entry.referral.code for entry in services.on_list_now(pick_list)]
     form = PackForm(request.POST, codes=codes)
     if form.is_valid():
         try:
@@ -158,8 +155,7 @@ def delivery_slips(request, pk):
 def take_off(request, pk):
     """The ticked kits leave the list, not packed; they wait for a next list."""
     pick_list = _pick_list(request, pk)
-    codes = [entry.referral.code for entry in pick_list.entries.all()
-             if entry.removed_at is None]
+    codes = [entry.referral.code for entry in services.on_list_now(pick_list)]
     data = request.POST.copy()
     data.pop("all", None)  # only what is ticked: never the whole list by accident
     form = PackForm(data, codes=codes, nothing_ticked=_("Tick the kits to take off the list."))

@@ -30,7 +30,6 @@ from logistics.models import (
     Referral,
     ReferralStatus,
     ReferralStatusChange,
-    ReservationState,
     Warehouse,
 )
 from logistics.referral_forms import (
@@ -327,15 +326,9 @@ def _action_forms(request, referral: Referral, bound: dict) -> dict:
         forms["deliver"] = DeliverForm(auto_id="id_deliver_%s")
         forms["failed"] = failed_form()
     if _may_cancel(user, referral):
-        forms["cancel"] = CancelForm(auto_id="id_cancel_%s", packed=_packed(referral))
+        forms["cancel"] = CancelForm(auto_id="id_cancel_%s",
+                                     packed=pick_lists.goods_packed(referral))
     return {**forms, **bound}
-
-
-def _packed(referral: Referral) -> bool:
-    """Whether the kit's goods have left the stock (packed, maybe back after a failed
-    delivery), so that cancelling may put them back."""
-    return (referral.reservation_id is not None
-            and referral.reservation.state == ReservationState.CONSUMED)
 
 
 def _detail_page(request, referral: Referral, bound: dict | None = None):
