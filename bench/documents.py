@@ -102,7 +102,13 @@ def load_kits() -> dict[str, tuple[str, list[tuple[str, str, str, int, bool]]]]:
 
 
 def make_content(count: int, seed: int = SEED):
-    from logistics.documents.content import Line, Package, PickListContent, Slip, SlipsContent
+    from logistics.distribution.documents.content import (
+        Line,
+        Package,
+        PickListContent,
+        Slip,
+        SlipsContent,
+    )
 
     rng = random.Random(seed)
     kits = list(load_kits().values())
@@ -158,7 +164,7 @@ def baseline_pick_list(content) -> bytes:
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen.canvas import Canvas
 
-    from logistics.documents import pick_list as pl
+    from logistics.distribution.documents import pick_list as pl
     from startpakket.pdf import FONT, FONT_BOLD, register_fonts
 
     register_fonts()
@@ -404,8 +410,8 @@ def main() -> None:
     setup_django()
     from django.utils import translation
 
-    from logistics.documents.delivery_slips import render_delivery_slips
-    from logistics.documents.pick_list import render_pick_list
+    from logistics.distribution.documents.delivery_slips import render_delivery_slips
+    from logistics.distribution.documents.pick_list import render_pick_list
 
     pick_list, slips = make_content(args.packages)
     with translation.override("en"):

@@ -103,7 +103,8 @@ def bench(args) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from logistics.models import Item, KitType, StockMovement, Warehouse
-    from logistics.services import ledger, stock
+    from logistics.stock import ledger
+    from logistics.stock import services as stock
     from startpakket.models import Organisation
     from startpakket.roles import OrganisationKind, Role
     from startpakket.services import create_user

@@ -2,7 +2,7 @@
 
 Items, kit types and kit contents are master data: edited here and imported or exported as CSV
 or XLSX. Stock levels, movements and reservations are shown read-only: they change only through
-``logistics.services.stock``, which keeps the ledger and the stored levels in step.
+``logistics.stock.services``, which keeps the ledger and the stored levels in step.
 """
 
 from django.contrib import admin
@@ -23,7 +23,7 @@ from logistics.models import (
     StockLevel,
     StockMovement,
 )
-from logistics.resources import ItemResource, KitComponentResource, KitTypeResource
+from logistics.stock.resources import ItemResource, KitComponentResource, KitTypeResource
 from startpakket import audit
 
 

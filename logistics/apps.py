@@ -7,6 +7,8 @@ class LogisticsConfig(AppConfig):
     verbose_name = _("Logistics")
 
     def ready(self):
+        from logistics.distribution.forms import register_referral_page_forms
         from startpakket import audit
 
         audit.register_models(self.label)
+        register_referral_page_forms()

@@ -4,7 +4,7 @@ donation and a shelf count, so the stock pages and the ledger have something to 
 import uuid
 
 from logistics.models import KitType, Warehouse
-from logistics.services import stock
+from logistics.stock import services as stock
 
 KITS_IN_STOCK = 30
 # Fixed batches: re-running the demo finds them booked and books nothing twice.
@@ -83,8 +83,9 @@ def load_demo_referrals(nurse, coordinator, warehouse: Warehouse) -> None:
     from django.utils import timezone
 
     from eligibility import rules
+    from logistics.distribution import services as distribution
     from logistics.models import Referral
-    from logistics.services import deliveries, pick_lists, referrals
+    from logistics.referrals import services as referrals
 
     if Referral.objects.filter(organisation_id=nurse.organisation_id).exists():
         return
@@ -119,10 +120,10 @@ def load_demo_referrals(nurse, coordinator, warehouse: Warehouse) -> None:
     for referral, state in made:
         if state == "delivered":
             referrals.approve_referral(referral=referral, user=coordinator, warehouse=warehouse)
-            pick_list = pick_lists.create_pick_list(warehouse=warehouse, user=volunteer,
+            pick_list = distribution.create_pick_list(warehouse=warehouse, user=volunteer,
                                                     max_packages=1)
-            pick_lists.pack(pick_list=pick_list, user=volunteer)
-            deliveries.record_delivery(referral=referral, user=volunteer)
+            distribution.pack(pick_list=pick_list, user=volunteer)
+            distribution.record_delivery(referral=referral, user=volunteer)
     for referral, state in made:
         if state == "approved":
             referrals.approve_referral(referral=referral, user=coordinator, warehouse=warehouse)

@@ -14,7 +14,7 @@ Changes
     Rows written without signals must be logged by their service: ``bulk_create`` (the stock
     ledger: ``record_created``) and ``QuerySet.update`` (a reservation closing:
     ``record_changed``).
-    When a referral is anonymised (``logistics.services.retention``), the entries about it and
+    When a referral is anonymised (``logistics.referrals.retention``), the entries about it and
     its history lose the request's address and port.
 
 Reads of personal data
@@ -22,8 +22,8 @@ Reads of personal data
     referral page, its edit form, its API detail, the admin's referral page, and a list that was
     filtered or searched (``obj`` is then the model, with the non-personal ``filters`` used).
     Delivery slips (name, address, phone): one entry per referral on the slips, in one query,
-    with the pick list they were printed for (``logistics.documents.printing``). Pick lists carry
-    no personal data and need no entry.
+    with the pick list they were printed for (``logistics.distribution.documents.printing``).
+    Pick lists carry no personal data and need no entry.
     Still to come, and to be logged the same way:
 
     * exports: the pseudonymised row-level export once per download, against the model, with

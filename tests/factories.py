@@ -115,7 +115,7 @@ def referral_input(**overrides):
     import phonenumbers
 
     from eligibility import rules
-    from logistics.services.referrals import ReferralInput
+    from logistics.referrals.services import ReferralInput
 
     values = {
         "parent_first_name": "Samira",
@@ -144,7 +144,7 @@ def referral_input(**overrides):
 
 def make_referral(user=None, **overrides):
     """A submitted referral, made the way a nurse makes one: through the service."""
-    from logistics.services.referrals import submit_referral
+    from logistics.referrals.services import submit_referral
 
     return submit_referral(user=user or UserFactory(role=Role.REFERRER),
                            data=referral_input(**overrides))
@@ -152,7 +152,7 @@ def make_referral(user=None, **overrides):
 
 def stock_for_kits(warehouse, kits: int, kit_code: str = "start-50-68", user=None):
     """Receive exactly enough for ``kits`` single-baby kits of that type."""
-    from logistics.services import stock
+    from logistics.stock import services as stock
 
     kit_type = KitType.objects.get(code=kit_code)
     stock.receive(warehouse=warehouse, lines=stock.kit_requirements(kit_type, kits=kits),

@@ -30,10 +30,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 
-from logistics import selectors
+from logistics.distribution import services as pick_lists
 from logistics.models import Item, Warehouse
-from logistics.services import pick_lists
-from logistics.services import referrals as referral_services
+from logistics.referrals import services as referral_services
+from logistics.stock import selectors as stock_selectors
 from startpakket.roles import Role
 from tests.factories import UserFactory, make_referral, stock_for_kits
 
@@ -183,7 +183,7 @@ def world(db, settings):
     LIVE.update(
         referrals=[referral.code for referral in referrals],
         pick_lists=[pick_list.pk],
-        kit_types=list(selectors.referable_kit_types().values_list("code", flat=True)),
+        kit_types=list(stock_selectors.referable_kit_types().values_list("code", flat=True)),
         warehouses=[warehouse.code],
         items=list(Item.objects.active().values_list("sku", flat=True)),
     )

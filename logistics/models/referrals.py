@@ -3,7 +3,7 @@
 A referral is one family's request for one kit (twins: one kit for two babies). No BSN, no
 medical details: only what the check, the packing and the delivery need. The current status is a
 field; every change of it is also a ``ReferralStatusChange`` row, written in the same transaction
-by ``logistics.services.referrals``.
+by ``logistics.referrals.services``.
 """
 
 import datetime
@@ -83,7 +83,7 @@ class Referral(models.Model):
 
     parent_first_name = models.CharField(_("parent's first name"), max_length=100)
     parent_last_name = models.CharField(_("parent's last name"), max_length=100)
-    # Empty (null) only once anonymised (``logistics.services.retention``); the form and the API
+    # Empty (null) only once anonymised (``logistics.referrals.retention``); the form and the API
     # still require a phone number.
     phone = PhoneNumberField(_("phone"), region="NL", null=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -124,7 +124,7 @@ class Referral(models.Model):
     created_at = models.DateTimeField(_("referred at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     # Set when the retention period ended and the family's details were removed
-    # (``logistics.services.retention``); what is left serves the statistics.
+    # (``logistics.referrals.retention``); what is left serves the statistics.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True,
                                          editable=False)
     # The day the kit was handed over, as the volunteer recorded it (the history row says

@@ -1,7 +1,7 @@
 """Items, kit types, warehouses and the stock ledger (DESIGN §5).
 
 Stock is an append-only ledger of ``StockMovement`` rows. ``StockLevel`` stores the running result
-per item × warehouse so pages need not sum a million rows; only ``logistics.services.stock``
+per item × warehouse so pages need not sum a million rows; only ``logistics.stock.services``
 changes it, in the same transaction as the movement, and ``verify_stock`` recomputes it from the
 ledger.
 A reservation is not a movement: goods stay on the shelf until packed. ``Reservation`` rows record
@@ -166,7 +166,7 @@ class Warehouse(Organisation):
 
 class StockLevel(models.Model):
     """What a warehouse holds of an item: the sum of the ledger (``on_hand``) and of the active
-    reservations (``reserved``). Changed only by ``logistics.services.stock``."""
+    reservations (``reserved``). Changed only by ``logistics.stock.services``."""
 
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT,
                              related_name="levels")

@@ -9,5 +9,5 @@ app_name = "api"
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("", include("eligibility.api.urls")),
-    path("", include("logistics.api.urls")),
+    path("", include("logistics.api_urls")),
 ]

@@ -8,7 +8,7 @@ import zxingcpp
 from pypdf import PdfReader
 
 from logistics.models import KitType, Referral
-from logistics.services import referrals as services
+from logistics.referrals import services
 from tests.factories import make_referral, stock_for_kits
 
 
@@ -28,7 +28,7 @@ def approved_kits(warehouse, coordinator, referrer, count: int, **overrides) -> 
 
 
 def kit_requirements(code="start-50-68"):
-    from logistics.services import stock
+    from logistics.stock import services as stock
 
     return stock.kit_requirements(KitType.objects.get(code=code))
 

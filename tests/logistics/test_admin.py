@@ -7,8 +7,8 @@ import pytest
 import tablib
 
 from logistics.models import Item, KitComponent, StockMovement
-from logistics.resources import ItemResource, KitComponentResource
-from logistics.services import stock
+from logistics.stock import services as stock
+from logistics.stock.resources import ItemResource, KitComponentResource
 from tests.factories import ItemFactory, KitTypeFactory, WarehouseFactory, kit_with
 
 pytestmark = pytest.mark.django_db

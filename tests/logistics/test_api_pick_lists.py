@@ -6,8 +6,8 @@ import pytest
 from auditlog.models import LogEntry
 from django.utils import timezone
 
+from logistics.distribution import services as pick_lists
 from logistics.models import MovementKind, PickList, ReferralStatus, StockMovement
-from logistics.services import pick_lists
 from startpakket import audit
 from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory

@@ -17,8 +17,8 @@ from logistics.models import (
     ReservationState,
     StockLevel,
 )
-from logistics.referral_rules import add_months
-from logistics.services import referrals as services
+from logistics.referrals import services
+from logistics.referrals.rules import add_months
 from startpakket.roles import Role
 from tests.factories import (
     OrganisationFactory,

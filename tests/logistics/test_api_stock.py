@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from logistics.models import KitType, MovementKind, StockLevel, StockMovement
-from logistics.services import stock
+from logistics.stock import services as stock
 from startpakket.roles import Role
 from tests.factories import ItemFactory, UserFactory, WarehouseFactory, kit_with
 

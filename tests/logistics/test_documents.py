@@ -10,9 +10,15 @@ from django.utils import translation
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 
-from logistics.documents.content import Line, Package, PickListContent, Slip, SlipsContent
-from logistics.documents.delivery_slips import render_delivery_slips
-from logistics.documents.pick_list import render_pick_list
+from logistics.distribution.documents.content import (
+    Line,
+    Package,
+    PickListContent,
+    Slip,
+    SlipsContent,
+)
+from logistics.distribution.documents.delivery_slips import render_delivery_slips
+from logistics.distribution.documents.pick_list import render_pick_list
 from startpakket.pdf import ELLIPSIS, FONT, NumberedCanvas, fit_text, register_fonts, wrap_text
 from tests.logistics.pick_list_helpers import decoded_qr_codes
 

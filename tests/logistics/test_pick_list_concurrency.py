@@ -6,8 +6,9 @@ import uuid
 
 import pytest
 
+from logistics.distribution import services as pick_lists
 from logistics.models import MovementKind, PickList, PickListEntry, StockMovement
-from logistics.services import ledger, pick_lists
+from logistics.stock import ledger
 from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory
 from tests.logistics.pick_list_helpers import approved_kits, kit_requirements
@@ -72,8 +73,8 @@ def test_packing_while_a_coordinator_cancels_one_of_the_kits(setting, monkeypatc
     wait for each other instead of deadlocking. Forced: the cancel starts just after packing
     took the first kit's goods, and packing goes on once the cancel holds its kit (or after a
     while, when the cancel is kept waiting, as it should be)."""
-    from logistics.services import referrals as referral_services
-    from logistics.services import stock
+    from logistics.referrals import services as referral_services
+    from logistics.stock import services as stock
 
     warehouse, volunteer, referrals = setting
     coordinator = UserFactory(role=Role.COORDINATOR)

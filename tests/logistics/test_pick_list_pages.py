@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from logistics.delivery_forms import parse_code
+from logistics.distribution import services as pick_lists
+from logistics.distribution.forms import parse_code
 from logistics.models import MovementKind, PickList, ReferralStatus, StockMovement
-from logistics.services import pick_lists
 from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory
 from tests.logistics.pick_list_helpers import approved_kits, kit_requirements, pdf_text

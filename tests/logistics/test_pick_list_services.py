@@ -6,6 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from logistics.distribution import services as deliveries
+from logistics.distribution import services as pick_lists
 from logistics.models import (
     MovementKind,
     PickList,
@@ -15,10 +17,10 @@ from logistics.models import (
     StockLevel,
     StockMovement,
 )
-from logistics.services import deliveries, pick_lists, stock
-from logistics.services import referrals as services
-from logistics.services.ledger import find_drift
-from logistics.workflow import TransitionNotAllowed
+from logistics.referrals import services
+from logistics.referrals.workflow import TransitionNotAllowed
+from logistics.stock import services as stock
+from logistics.stock.ledger import find_drift
 from startpakket.errors import FieldError
 from tests.factories import WarehouseFactory, make_referral
 from tests.logistics.pick_list_helpers import approved_kits, kit_requirements

@@ -5,9 +5,9 @@ import pytest
 from django.db import connection
 
 from logistics.models import Referral, ReferralStatus, Reservation, StockLevel
-from logistics.services import ledger
-from logistics.services import referrals as services
-from logistics.workflow import TransitionNotAllowed
+from logistics.referrals import services
+from logistics.referrals.workflow import TransitionNotAllowed
+from logistics.stock import ledger
 from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory, make_referral, stock_for_kits
 from tests.logistics.test_stock_concurrency import run_at_once

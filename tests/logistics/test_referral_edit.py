@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied
 
 from eligibility import rules, snapshot
 from logistics.models import Referral, ReferralStatus
-from logistics.services import referrals as services
-from logistics.workflow import TransitionNotAllowed
+from logistics.referrals import services
+from logistics.referrals.workflow import TransitionNotAllowed
 from startpakket.errors import FieldError
 from startpakket.roles import Role
 from tests.factories import UserFactory, make_referral, referral_input, stock_for_kits

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from logistics.models import KitType, Referral, ReferralStatus, StockLevel
-from logistics.referral_rules import add_months, urgency
-from logistics.services import referrals as services
+from logistics.referrals import services
+from logistics.referrals.rules import add_months, urgency
 from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory, make_referral, stock_for_kits
 
@@ -337,7 +337,8 @@ def test_ask_answer_and_reject(client, referrer, coordinator):
     client.force_login(referrer)
     page = client.get(f"/referrals/{referral.code}/")
     assert page.context["question"].reason == "Is er een WSNP-traject?"
-    assert set(page.context["forms"]) == {"resubmit"}  # no cancel once it is not submitted
+    # Still undecided: the referrer may answer, or withdraw it (workflow.available_actions).
+    assert set(page.context["forms"]) == {"resubmit", "cancel"}
     empty = client.post(f"/referrals/{referral.code}/resubmit/", {"reason": "  "})
     assert "reason" in empty.context["forms"]["resubmit"].errors
     response = client.post(f"/referrals/{referral.code}/resubmit/",

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from logistics.models import KitType, Referral, ReferralStatus
-from logistics.services import referrals as services
+from logistics.referrals import services
 from startpakket.roles import Role
 from tests.factories import (
     OrganisationFactory,
@@ -40,7 +40,7 @@ def test_a_mail_server_that_is_down_does_not_undo_or_hide_the_decision(
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("logistics.notifications.send_mail", refuse)
+    monkeypatch.setattr("logistics.referrals.notifications.send_mail", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         response = coordinator_client.post(f"/referrals/{referral.code}/approve/",
                                            {"warehouse": warehouse.pk})

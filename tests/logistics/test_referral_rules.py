@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from logistics.referral_rules import add_months, due_date_window, normalise_postcode
+from logistics.referrals.rules import add_months, due_date_window, normalise_postcode
 
 
 @pytest.mark.parametrize(("text", "expected"), [

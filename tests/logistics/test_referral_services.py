@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 
 from logistics.models import ReferralStatus, ReservationState, StockLevel
-from logistics.services import ledger, stock
-from logistics.services import referrals as services
-from logistics.workflow import ALLOWED_TRANSITIONS, TransitionNotAllowed
+from logistics.referrals import services
+from logistics.referrals.workflow import ALLOWED_TRANSITIONS, TransitionNotAllowed
+from logistics.stock import ledger
+from logistics.stock import services as stock
 from startpakket.errors import ConflictError, FieldError
 from tests.factories import (
     UserFactory,

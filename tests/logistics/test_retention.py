@@ -1,4 +1,4 @@
-"""Retention (logistics.services.retention, manage.py anonymise_referrals): closed referrals lose
+"""Retention (logistics.referrals.retention, manage.py anonymise_referrals): closed referrals lose
 the family's details once their period has passed, everywhere a copy was kept, and the
 statistics stay right."""
 
@@ -16,11 +16,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from eligibility import rules
-from logistics import selectors
 from logistics.management.commands.anonymise_referrals import Command as AnonymiseReferrals
 from logistics.models import Referral, ReferralStatus, ReferralStatusChange
-from logistics.services import referrals as services
-from logistics.services import retention
+from logistics.referrals import retention, services
+from logistics.referrals import selectors as referral_selectors
 from startpakket.models import IdempotencyKey
 from tests.factories import make_referral, stock_for_kits
 
@@ -349,8 +348,8 @@ def test_anonymised_referrals_are_no_duplicates_of_each_other(delivered):
     anonymise_referrals()
 
     first.refresh_from_db()
-    assert not selectors.possible_duplicates(first).exists()
-    flagged = selectors.with_duplicate_flag(Referral.objects.filter(pk__in=[first.pk,
+    assert not referral_selectors.possible_duplicates(first).exists()
+    flagged = referral_selectors.with_duplicate_flag(Referral.objects.filter(pk__in=[first.pk,
                                                                             second.pk]))
     assert not any(referral.possible_duplicate for referral in flagged)
 
@@ -501,7 +500,8 @@ def test_a_kit_delivered_through_a_pick_list_keeps_only_the_month_of_delivery(
         referrer, coordinator, stocked):
     """The real path of #7: on a list, packed, delivered on a day the volunteer gave. The
     in-time figure comes from that day, which is then cut to its month."""
-    from logistics.services import deliveries, pick_lists
+    from logistics.distribution import services as deliveries
+    from logistics.distribution import services as pick_lists
 
     referral = services.approve_referral(
         referral=make_referral(referrer, due_date=today() + datetime.timedelta(weeks=7)),

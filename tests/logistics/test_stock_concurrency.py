@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from logistics.models import Reservation, ReservationState, StockLevel, StockMovement
-from logistics.services import ledger, stock
+from logistics.stock import ledger
+from logistics.stock import services as stock
 from tests.factories import ItemFactory, UserFactory, WarehouseFactory, kit_with
 
 pytestmark = pytest.mark.django_db(transaction=True)

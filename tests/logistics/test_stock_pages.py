@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from logistics.models import Item, MovementKind, StockLevel, StockMovement
-from logistics.services import stock
+from logistics.stock import services as stock
 from tests.factories import ItemFactory, UserFactory, WarehouseFactory, kit_with
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from logistics.models import MovementKind, ReservationState, StockLevel, StockMovement
-from logistics.services import ledger, stock
+from logistics.stock import ledger
+from logistics.stock import services as stock
 from startpakket.errors import DomainError
 from tests.factories import ItemFactory, WarehouseFactory, kit_with
 

@@ -22,8 +22,8 @@ from logistics.models import (
     ReferralStatusChange,
     StockMovement,
 )
-from logistics.services import referrals as services
-from logistics.services import stock
+from logistics.referrals import services
+from logistics.stock import services as stock
 from startpakket import audit
 from startpakket.roles import Role
 from tests.factories import UserFactory, make_referral, stock_for_kits

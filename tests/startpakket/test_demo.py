@@ -38,7 +38,8 @@ def test_load_demo_makes_the_three_users_and_is_safe_to_run_twice(settings):
 
 def test_demo_stock_holds_25_kits_of_each_type_and_is_booked_once(settings):
     from logistics.models import KitType, StockLevel, StockMovement, Warehouse
-    from logistics.services import ledger, stock
+    from logistics.stock import ledger
+    from logistics.stock import services as stock
 
     settings.DEMO = True
     call_command("load_demo", stdout=io.StringIO())
@@ -62,8 +63,8 @@ def test_demo_stock_holds_25_kits_of_each_type_and_is_booked_once(settings):
 
 def test_demo_referrals_in_several_states_once(settings):
     from logistics.models import Referral
-    from logistics.selectors import with_duplicate_flag
-    from logistics.services import ledger
+    from logistics.referrals.selectors import with_duplicate_flag
+    from logistics.stock import ledger
 
     settings.DEMO = True
     call_command("load_demo", stdout=io.StringIO())
@@ -76,9 +77,9 @@ def test_demo_referrals_in_several_states_once(settings):
     assert all(referral.reservation is not None
                for referral in Referral.objects.filter(status="approved"))
     # Four kits wait for the volunteer's first list of the demo; list 1 was delivered.
+    from logistics.distribution import selectors as distribution_selectors
     from logistics.models import PickList
-    from logistics.services import pick_lists
 
     warehouse = PickList.objects.get().warehouse
-    assert pick_lists.waiting(warehouse).count() == 4
+    assert distribution_selectors.waiting(warehouse).count() == 4
     assert ledger.find_drift() == []

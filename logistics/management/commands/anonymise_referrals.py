@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from logistics.services import retention
+from logistics.referrals import retention
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from logistics.services import ledger
+from logistics.stock import ledger
 
 
 class Command(BaseCommand):

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from logistics.distribution.api import views
+from logistics.referrals import codes  # noqa: F401 - registers <referral_code:…>
+
+urlpatterns = [
+    path("referrals/<referral_code:code>/deliver/", views.ReferralDeliverView.as_view(),
+         name="referral-deliver"),
+    path("referrals/<referral_code:code>/delivery-failed/",
+         views.ReferralDeliveryFailedView.as_view(), name="referral-delivery-failed"),
+    path("referrals/<referral_code:code>/delivery-slip/",
+         views.ReferralSlipView.as_view(), name="referral-delivery-slip"),
+    path("pick-lists/", views.PickListListCreateView.as_view(), name="pick-lists"),
+    path("pick-lists/<int:id>/", views.PickListDetailView.as_view(), name="pick-list-detail"),
+    path("pick-lists/<int:id>/packed/", views.PickListPackView.as_view(),
+         name="pick-list-packed"),
+    path("pick-lists/<int:id>/take-off/", views.PickListTakeOffView.as_view(),
+         name="pick-list-take-off"),
+    path("pick-lists/<int:id>/pdf/", views.PickListPdfView.as_view(), name="pick-list-pdf"),
+    path("pick-lists/<int:id>/delivery-slips/", views.PickListSlipsView.as_view(),
+         name="pick-list-delivery-slips"),
+]

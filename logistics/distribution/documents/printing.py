@@ -1,0 +1,62 @@
+"""The documents as the pages and the API hand them out: gathered, drawn, and, for slips,
+recorded in the audit trail (they carry a family's name, address and phone)."""
+
+from django.utils.translation import gettext as _
+
+from logistics.distribution.documents import gather
+from logistics.distribution.documents.delivery_slips import render_delivery_slips
+from logistics.distribution.documents.pick_list import render_pick_list
+from logistics.models import PickList, Referral, ReferralStatus
+from logistics.referrals.workflow import Action, require
+from startpakket import audit
+from startpakket.errors import ConflictError
+
+
+class NoSlips(ConflictError):
+    code = "no_slips"
+
+
+def pick_list_pdf(pick_list: PickList) -> bytes:
+    return render_pick_list(gather.pick_list_content(pick_list))
+
+
+def pick_list_filename(pick_list: PickList) -> str:
+    return f"pick-list-{pick_list.warehouse.code}-{pick_list.number}.pdf"
+
+
+def _print_slips(referrals: list[Referral], *, user, warehouse, pick_list=None) -> bytes:
+    pdf = render_delivery_slips(gather.slips_content(referrals, warehouse=warehouse,
+                                                     pick_list=pick_list))
+    # Recorded once the document exists: a failure above handed nothing out.
+    audit.record_reads(user=user, objects=referrals, what=audit.SLIP_PRINTED,
+                       details={"pick_list": pick_list.pk} if pick_list else None)
+    return pdf
+
+
+def pick_list_slips_pdf(pick_list: PickList, *, user) -> bytes:
+    """A slip for each kit on the list that still has to be delivered, in the list's order."""
+    referrals = list(gather.with_slip_data(Referral.objects.filter(
+        pick_list_entries__pick_list=pick_list,
+        pick_list_entries__removed_at__isnull=True,
+        status__in=(ReferralStatus.SCHEDULED, ReferralStatus.PACKED),
+    )).order_by("pick_list_entries__position"))
+    if not referrals:
+        raise NoSlips(_("Every kit on this list was delivered or has left the list."))
+    return _print_slips(referrals, user=user, warehouse=pick_list.warehouse, pick_list=pick_list)
+
+
+def pick_list_slips_filename(pick_list: PickList) -> str:
+    return f"delivery-slips-{pick_list.warehouse.code}-{pick_list.number}.pdf"
+
+
+def referral_slip_pdf(referral: Referral, *, user) -> bytes:
+    require(user, referral, Action.PRINT_SLIP)
+    referral = gather.with_slip_data(Referral.objects.filter(pk=referral.pk)).get()
+    entry = referral.pick_list_entries.filter(removed_at__isnull=True).select_related(
+        "pick_list").first()
+    return _print_slips([referral], user=user, warehouse=referral.warehouse,
+                        pick_list=entry.pick_list if entry else None)
+
+
+def referral_slip_filename(referral: Referral) -> str:
+    return f"delivery-slip-{referral.code}.pdf"

@@ -1,0 +1,111 @@
+"""The forms of the warehouse's work: making a pick list, packing, recording a delivery."""
+
+import re
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from logistics.distribution.services import DEFAULT_PACKAGES, MAX_PACKAGES
+from logistics.models import Warehouse
+from logistics.referrals.forms import ActionForm, ReasonForm
+
+# A referral code however it arrives: typed in lower case, with spaces for hyphens, or read by
+# a phone's camera from the slip's QR code into the field.
+_CODE = re.compile(r"BSP[\s-]*([0-9]{4})[\s-]*([0-9]{5,})", re.IGNORECASE)
+
+
+def parse_code(text: str) -> str | None:
+    """``"bsp 2026 00042"`` → ``"BSP-2026-00042"``; None when no code is in ``text``."""
+    match = _CODE.search(text or "")
+    return f"BSP-{match[1]}-{match[2]}" if match else None
+
+
+class PickListForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), label=_("Warehouse"),
+                                       empty_label=None)
+    max_packages = forms.IntegerField(
+        label=_("At most this many kits"), min_value=1, max_value=MAX_PACKAGES,
+        initial=DEFAULT_PACKAGES,
+        help_text=_("The most urgent kits first: those whose due date comes soonest."),
+    )
+
+    def __init__(self, *args, warehouses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = warehouses
+        self.fields["token"].initial = uuid.uuid4()
+        if len(warehouses) == 1:
+            # A volunteer has one warehouse: nothing to choose.
+            self.fields["warehouse"].initial = warehouses[0].pk
+            self.fields["warehouse"].widget = forms.HiddenInput()
+
+
+class PackForm(forms.Form):
+    """The packages packed (some ticked, or all still to pack), or taken off the list."""
+
+    referrals = forms.MultipleChoiceField(label=_("Packed kits"), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    all = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, codes: list[str], nothing_ticked=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referrals"].choices = [(code, code) for code in codes]
+        self.nothing_ticked = nothing_ticked or _("Tick the kits that are packed.")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all") and not data.get("referrals"):
+            self.add_error("referrals", self.nothing_ticked)
+        return data
+
+    def chosen(self) -> list[str] | None:
+        """The codes ticked, or None for all."""
+        return None if self.cleaned_data.get("all") else self.cleaned_data["referrals"]
+
+
+class DeliverForm(ActionForm):
+    delivered_on = forms.DateField(
+        label=_("Delivered on"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date such as 26-11-2026.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivered_on"].initial = timezone.localdate()
+        self.fields["delivered_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class FindCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code on the delivery slip"), max_length=100,
+        help_text=_("Type it, such as BSP-2026-00042, or scan the QR code with your phone."),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off",
+                                      "autocapitalize": "characters", "spellcheck": "false",
+                                      "placeholder": "BSP-2026-00042"}),
+    )
+
+    def clean_code(self):
+        code = parse_code(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(_("This is not a referral code. It looks like "
+                                          "BSP-2026-00042."))
+        return code
+
+
+def failed_form(data=None) -> ReasonForm:
+    """Why a kit could not be delivered."""
+    return ReasonForm(data, auto_id="id_failed_%s", label=_("What went wrong?"), multiline=True)
+
+
+def register_referral_page_forms() -> None:
+    """Put the delivery forms on a packed kit's referral page (``referrals.views``), for whoever
+    may record its delivery."""
+    from logistics.referrals import views
+    from logistics.referrals.workflow import Action
+
+    views.OTHER_ACTION_FORMS[Action.DELIVER] = (
+        "deliver", lambda: DeliverForm(auto_id="id_deliver_%s"))
+    views.OTHER_ACTION_FORMS[Action.DELIVERY_FAILED] = ("failed", failed_form)

@@ -1,0 +1,26 @@
+"""The distribution pages: pick lists, the delivery page, and the delivery actions and slip of
+one referral (mounted under ``/referrals/`` by ``logistics.urls``)."""
+
+from django.urls import path
+
+from logistics.distribution import views
+from logistics.referrals import codes  # noqa: F401 - registers <referral_code:…>
+
+pick_list_patterns = [
+    path("", views.pick_list_list, name="list"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/packed/", views.pack, name="pack"),
+    path("<int:pk>/take-off/", views.take_off, name="take_off"),
+    path("<int:pk>/pdf/", views.pick_list_pdf, name="pdf"),
+    path("<int:pk>/delivery-slips/", views.delivery_slips, name="delivery_slips"),
+]
+
+delivery_patterns = [
+    path("", views.find, name="find"),
+]
+
+referral_patterns = [
+    path("<referral_code:code>/deliver/", views.deliver, name="deliver"),
+    path("<referral_code:code>/delivery-failed/", views.delivery_failed, name="delivery_failed"),
+    path("<referral_code:code>/delivery-slip/", views.delivery_slip, name="delivery_slip"),
+]

@@ -1,0 +1,246 @@
+"""Input and output of the referral API (DESIGN §4, §7.2); one serializer per use.
+
+Who sees what is decided by which output serializer a view picks: a volunteer's simply has no
+household, income or eligibility fields, and only a coordinator's has the duplicate flag.
+"""
+
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers
+
+from eligibility import rules
+from eligibility.api.serializers import DecisionSerializer, HouseholdSerializer, IncomeSerializer
+from logistics.models import (
+    EligibilityOverride,
+    Language,
+    Referral,
+    ReferralStatus,
+    ReferralStatusChange,
+    Warehouse,
+)
+from logistics.models.referrals import MAX_BABIES
+from logistics.referrals.rules import NO_EXTENSION, due_date_window, normalise_postcode
+from logistics.referrals.services import ReferralInput, decision_of, outcome_of
+from logistics.stock import selectors as stock_selectors
+from startpakket.api.fields import CodeRelatedField
+
+MAX_INCOMES = 20
+NL_COUNTRY_CODE = 31
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def _text(name: str, **kwargs) -> serializers.CharField:
+    """A text field as long as the model's column allows."""
+    return serializers.CharField(max_length=_max_length(Referral, name), **kwargs)
+
+
+def _optional_text(name: str) -> serializers.CharField:
+    return _text(name, required=False, allow_blank=True, default="")
+
+
+class ReferralInputSerializer(serializers.Serializer):
+    """``POST /referrals/``: the fields of DESIGN §4, flat, plus the household and incomes of the
+    eligibility check."""
+
+    parent_first_name = _text("parent_first_name")
+    parent_last_name = _text("parent_last_name")
+    phone = PhoneNumberField(region="NL", max_length=30,
+                             help_text="Dutch or international notation, e.g. 06 12345678.")
+    email = serializers.EmailField(max_length=_max_length(Referral, "email"), required=False,
+                                   allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.DUTCH)
+    street = _text("street")
+    house_number = serializers.IntegerField(min_value=1, max_value=99999)
+    house_number_suffix = _optional_text("house_number_suffix")
+    # Longer than the stored form, which has its spaces and case put right.
+    postcode = serializers.CharField(max_length=20, help_text="e.g. 1234 AB or 1234ab.")
+    city = _text("city")
+    due_date = serializers.DateField(help_text="Due date, or birth date if the baby is born.")
+    babies = serializers.IntegerField(min_value=1, max_value=MAX_BABIES, default=1)
+    kit_type = CodeRelatedField(slug_field="code", queryset=stock_selectors.referable_kit_types())
+    delivery_notes = _optional_text("delivery_notes")
+    consent = serializers.BooleanField(
+        help_text="The parent agrees to share these data; must be true.")
+    household = HouseholdSerializer()
+    incomes = IncomeSerializer(many=True, allow_empty=True, max_length=MAX_INCOMES)
+
+    def validate_phone(self, value):
+        if value and value.extension:
+            raise serializers.ValidationError(str(NO_EXTENSION))
+        return value
+
+    def validate_postcode(self, value: str) -> str:
+        postcode = normalise_postcode(value)
+        if postcode is None:
+            raise serializers.ValidationError(
+                _("Not a Dutch postcode: four digits (the first not 0) and two letters, "
+                  "such as 1234 AB."))
+        return postcode
+
+    def validate_due_date(self, value):
+        earliest, latest = due_date_window(timezone.localdate())
+        if value < earliest:
+            raise serializers.ValidationError(
+                _("A baby born before %(date)s is too old for a start-kit.")
+                % {"date": formats.date_format(earliest)})
+        if value > latest:
+            raise serializers.ValidationError(
+                _("The due date can be at most ten months away: %(date)s at the latest.")
+                % {"date": formats.date_format(latest)})
+        return value
+
+    def validate_consent(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError(
+                _("The parent's consent is needed to share these data."))
+        return value
+
+    def to_input(self) -> ReferralInput:
+        data = dict(self.validated_data)
+        household = rules.Household(**data.pop("household"))
+        incomes = tuple(rules.Income(kind=i["kind"], amount=i["amount"])
+                        for i in data.pop("incomes"))
+        return ReferralInput(**data, household=household, incomes=incomes)
+
+
+class ReferralFilterSerializer(serializers.Serializer):
+    """The query string of ``GET /referrals/``."""
+
+    status = serializers.ChoiceField(choices=ReferralStatus.choices, required=False)
+
+
+class ApproveInputSerializer(serializers.Serializer):
+    warehouse = CodeRelatedField(
+        slug_field="code", queryset=Warehouse.objects.none(), required=False, allow_null=True,
+        help_text="Warehouse code; default: the referring organisation's, or the only one.")
+
+    def __init__(self, *args, warehouses=None, **kwargs):
+        """``warehouses``: the ones the user may use (``stock_selectors.warehouses_for``)."""
+        super().__init__(*args, **kwargs)
+        if warehouses is not None:
+            self.fields["warehouse"].queryset = warehouses
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=_max_length(ReferralStatusChange, "reason"))
+
+
+class CancelInputSerializer(ReasonInputSerializer):
+    return_to_stock = serializers.BooleanField(
+        default=False, help_text="For a kit already packed: its goods go back on the shelf.")
+
+
+class OverrideInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=EligibilityOverride.choices)
+    reason = serializers.CharField(max_length=_max_length(Referral, "override_reason"))
+
+
+@extend_schema_field({"type": "string", "nullable": True, "example": "06 12345678"})
+class NationalPhoneField(serializers.Field):
+    """A phone number as a Dutch reader writes it: ``06 12345678``; a foreign one keeps its
+    country code (``+32 470 12 34 56``), which the national notation would drop. Null once the
+    referral is anonymised."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        if value.country_code == NL_COUNTRY_CODE:
+            return value.as_national
+        return value.as_international
+
+
+# What a volunteer needs to pack and deliver; nothing about money or the household.
+DELIVERY_FIELDS = [
+    "code", "status", "parent_first_name", "parent_last_name", "phone", "language", "street",
+    "house_number", "house_number_suffix", "postcode", "city", "due_date", "deliver_by",
+    "babies", "kit_type", "delivery_notes", "warehouse",
+]
+
+
+class WarehouseReferralSerializer(serializers.ModelSerializer):
+    """A referral as a warehouse volunteer sees it."""
+
+    phone = NationalPhoneField()
+    # Only the 4 digits once anonymised, so not the pattern of the form's postcode.
+    postcode = serializers.CharField(
+        read_only=True, label=Referral._meta.get_field("postcode").verbose_name,
+        help_text="1234 AB; 1234 once anonymised.")
+    deliver_by = serializers.DateField(read_only=True,
+                                       help_text="Six weeks before the due date.")
+    kit_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Referral
+        fields = DELIVERY_FIELDS
+        read_only_fields = fields
+
+
+class ReferralSerializer(WarehouseReferralSerializer):
+    """A referral as its referring organisation sees it: everything it sent and the check's
+    decision."""
+
+    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    referred_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    household = HouseholdSerializer(read_only=True, allow_null=True,
+                                    help_text="Null once the referral is anonymised.")
+    incomes = IncomeSerializer(many=True, read_only=True)
+    eligibility = serializers.SerializerMethodField(
+        help_text="The check as it was made; null once the referral is anonymised (the outcome "
+                  "stays).")
+    outcome = serializers.SerializerMethodField(
+        help_text="What counts: the coordinator's override if set, else the check's outcome.")
+    # Declared rather than taken from the model: DRF drops ``allow_blank`` from read-only model
+    # fields, so the schema would call their usual value, empty, invalid.
+    email = serializers.CharField(
+        read_only=True, label=capfirst(Referral._meta.get_field("email").verbose_name),
+        help_text="E-mail address; empty if none was given.")
+    eligibility_override = serializers.ChoiceField(
+        choices=EligibilityOverride.choices, allow_blank=True, read_only=True,
+        label=capfirst(Referral._meta.get_field("eligibility_override").verbose_name),
+        help_text="Empty unless a coordinator set the outcome.")
+
+    class Meta:
+        model = Referral
+        fields = [
+            *DELIVERY_FIELDS, "organisation", "referred_by", "email", "consent",
+            "consent_date", "household", "incomes", "eligibility", "outcome",
+            "eligibility_override", "override_reason", "created_at", "updated_at",
+            "anonymised_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, referral: Referral):
+        data = super().to_representation(referral)
+        if referral.anonymised:
+            # Only counts are left of the household (no ages); the check keeps no amounts.
+            data["household"] = None
+        return data
+
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_eligibility(self, referral: Referral) -> dict | None:
+        if referral.anonymised:
+            return None
+        return DecisionSerializer(decision_of(referral)).data
+
+    @extend_schema_field(serializers.ChoiceField(choices=[o.value for o in rules.Outcome]))
+    def get_outcome(self, referral: Referral) -> str:
+        return outcome_of(referral)
+
+
+class CoordinatorReferralSerializer(ReferralSerializer):
+    """Adds the duplicate flag (``selectors.with_duplicate_flag``), for coordinators only: it
+    tells of other organisations' referrals."""
+
+    possible_duplicate = serializers.BooleanField(read_only=True)
+
+    class Meta(ReferralSerializer.Meta):
+        fields = [*ReferralSerializer.Meta.fields, "possible_duplicate"]
+        read_only_fields = fields

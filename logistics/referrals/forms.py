@@ -1,0 +1,315 @@
+"""Forms of the referral pages: the nurse's referral form and the small forms of each decision.
+
+The forms validate and normalise; ``logistics.referrals.services`` does the work.
+"""
+
+import hashlib
+import json
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
+
+from eligibility.forms import AMOUNT_FIELD_PREFIX, HOUSEHOLD_FIELDS, HouseholdIncomeForm
+from logistics.models import (
+    EligibilityOverride,
+    KitType,
+    Language,
+    Referral,
+    ReferralStatus,
+    Warehouse,
+)
+from logistics.models.referrals import MAX_BABIES
+from logistics.referrals.rules import NO_EXTENSION, due_date_window, normalise_postcode
+from logistics.referrals.services import ReferralInput
+from logistics.stock import selectors as stock_selectors
+from logistics.stock.forms import ItemChoiceField
+
+# The parent's details are typed in for someone else: the browser must not offer the nurse's own.
+NOT_MINE = {"autocomplete": "off"}
+
+BABIES_CHOICES = [
+    (1, _("1 baby")),
+    (2, _("2 babies (twins)")),
+    (3, _("3 babies (triplets)")),
+][:MAX_BABIES]
+
+
+class KitTypeChoiceField(ItemChoiceField):
+    """A kit type chosen by code, with the same guard against values the database cannot
+    compare."""
+
+
+class ReferralForm(HouseholdIncomeForm):
+    """One family's referral (DESIGN §4). The household and income fields are the eligibility
+    check's own."""
+
+    parent_first_name = forms.CharField(label=_("First name"), max_length=100,
+                                        widget=forms.TextInput(attrs=NOT_MINE))
+    parent_last_name = forms.CharField(label=_("Last name"), max_length=100,
+                                       widget=forms.TextInput(attrs=NOT_MINE))
+    phone = PhoneNumberField(
+        label=_("Phone"), region="NL", max_length=30,
+        widget=RegionalPhoneNumberWidget(region="NL", attrs=NOT_MINE),
+        help_text=_("Mobile or landline, e.g. 06 12345678 or 030 1234567."),
+    )
+    email = forms.EmailField(label=_("E-mail (optional)"), required=False,
+                             max_length=Referral._meta.get_field("email").max_length,
+                             widget=forms.EmailInput(attrs=NOT_MINE))
+    language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices,
+                                 initial=Language.DUTCH,
+                                 help_text=_("The language to speak at the door."))
+    street = forms.CharField(label=_("Street"), max_length=200,
+                             widget=forms.TextInput(attrs=NOT_MINE))
+    house_number = forms.IntegerField(
+        label=_("House number"), min_value=1, max_value=99999,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", **NOT_MINE}),
+    )
+    house_number_suffix = forms.CharField(
+        label=_("Addition"), max_length=10, required=False,
+        widget=forms.TextInput(attrs=NOT_MINE),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"), max_length=10,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "size": 8, **NOT_MINE}),
+        help_text=_("For example 1234 AB."),
+    )
+    city = forms.CharField(label=_("City"), max_length=100,
+                           widget=forms.TextInput(attrs=NOT_MINE))
+    # A date input takes ISO dates only, whatever the language's date format.
+    due_date = forms.DateField(label=_("Due date, or birth date if born"),
+                               widget=forms.DateInput(attrs={"type": "date"},
+                                                      format="%Y-%m-%d"))
+    babies = forms.TypedChoiceField(
+        label=_("Number of babies"), choices=BABIES_CHOICES, coerce=int, initial=1,
+        help_text=_("Twins or triplets get one kit, with clothes, sleeping bag and diapers "
+                    "for each baby."),
+    )
+    kit_type = KitTypeChoiceField(queryset=KitType.objects.none(), label=_("Kit type"),
+                                  to_field_name="code", empty_label=_("Choose a kit type"))
+    delivery_notes = forms.CharField(
+        label=_("Notes for the delivery (optional)"), max_length=1000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only what the volunteer at the door needs, e.g. “ring twice, 3rd floor”. "
+                    "No medical information."),
+    )
+    # Made when the form is first shown and kept through "Check": sending it twice stores once.
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    consent = forms.BooleanField(
+        label=_("The parent agrees that these details are shared with the foundation to "
+                "deliver the start-kit."),
+        error_messages={"required": _("The parent's consent is needed to share these data.")},
+    )
+
+    SECTIONS = {
+        "parent": ("parent_first_name", "parent_last_name", "phone", "email", "language"),
+        "address": ("street", "house_number", "house_number_suffix", "postcode", "city"),
+        "baby": ("due_date", "babies", "kit_type"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].initial = uuid.uuid4()
+        self.earliest, self.latest = due_date_window(timezone.localdate())
+        self.fields["due_date"].widget.attrs.update(
+            {"min": self.earliest.isoformat(), "max": self.latest.isoformat()})
+        kit_types = stock_selectors.referable_kit_types()
+        self.fields["kit_type"].queryset = kit_types
+        self.kit_types = list(kit_types)
+        if len(self.kit_types) == 1:
+            self.fields["kit_type"].initial = self.kit_types[0].code
+            self.fields["kit_type"].empty_label = None
+
+    def section(self, name: str):
+        return [self[field] for field in self.SECTIONS[name]]
+
+    def clean_postcode(self):
+        postcode = normalise_postcode(self.cleaned_data["postcode"])
+        if postcode is None:
+            raise forms.ValidationError(
+                _("Not a Dutch postcode: four digits (the first not 0) and two letters, "
+                  "such as 1234 AB."), code="invalid")
+        return postcode
+
+    def clean_due_date(self):
+        day = self.cleaned_data["due_date"]
+        if day < self.earliest:
+            raise forms.ValidationError(
+                _("A baby born before %(date)s is too old for a start-kit."),
+                code="too_early", params={"date": formats.date_format(self.earliest)})
+        if day > self.latest:
+            raise forms.ValidationError(
+                _("The due date can be at most ten months away: %(date)s at the latest."),
+                code="too_late", params={"date": formats.date_format(self.latest)})
+        return day
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        if phone and phone.extension:
+            raise forms.ValidationError(NO_EXTENSION, code="extension")
+        return phone
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def drop_errors_except_the_check(self) -> None:
+        """For "Check": only the household and income need to be right yet; the nurse can
+        fill in the rest afterwards without being told off."""
+        keep = {*self.check_field_names(), NON_FIELD_ERRORS}
+        for name in [name for name in self.errors if name not in keep]:
+            del self.errors[name]
+
+    def check_fields_valid(self) -> bool:
+        return not any(name in self.errors for name in self.check_field_names())
+
+    def check_digest(self) -> str:
+        """A fingerprint of what was checked, on which day: "Refer" stores only an outcome the
+        nurse has seen. Not a secret: the service checks again when it stores."""
+        household = self.household()
+        content = json.dumps({
+            "on": timezone.localdate().isoformat(),
+            "household": [household.applicant_age, household.has_partner,
+                          household.partner_age, household.children],
+            "incomes": [[income.kind, str(income.amount)] for income in self.incomes()],
+        })
+        return hashlib.sha256(content.encode()).hexdigest()[:32]
+
+    def referral_input(self) -> ReferralInput:
+        data = self.cleaned_data
+        return ReferralInput(
+            parent_first_name=data["parent_first_name"],
+            parent_last_name=data["parent_last_name"],
+            phone=data["phone"],
+            email=data["email"],
+            language=data["language"],
+            street=data["street"],
+            house_number=data["house_number"],
+            house_number_suffix=data["house_number_suffix"],
+            postcode=data["postcode"],
+            city=data["city"],
+            due_date=data["due_date"],
+            babies=data["babies"],
+            kit_type=data["kit_type"],
+            delivery_notes=data["delivery_notes"],
+            consent=data["consent"],
+            household=self.household(),
+            incomes=tuple(self.incomes()),
+        )
+
+
+class ReferralEditForm(ReferralForm):
+    """The referral form filled in with a referral waiting for the referrer's answer, and the
+    answer itself. No one-time token: the status change stores it once."""
+
+    answer = forms.CharField(
+        label=_("Your answer"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+        error_messages={"required": _("Answer the coordinator's question.")},
+        help_text=_("What you corrected, or what the coordinator asked for."),
+    )
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, initial=initial_from(referral), **kwargs)
+        del self.fields["token"]
+
+
+def initial_from(referral: Referral) -> dict:
+    """The form's fields as the referral has them."""
+    household = referral.household
+    return {
+        **{name: getattr(referral, name) for name in (
+            "parent_first_name", "parent_last_name", "phone", "email", "language", "street",
+            "house_number", "house_number_suffix", "postcode", "city", "due_date", "babies",
+            "delivery_notes", "consent")},
+        "kit_type": referral.kit_type.code,
+        **{name: household[name] for name in HOUSEHOLD_FIELDS},
+        **{AMOUNT_FIELD_PREFIX + income["kind"]: Decimal(income["amount"])
+           for income in referral.incomes},
+    }
+
+
+OPEN = ""
+ALL = "all"
+
+
+class ReferralFilterForm(forms.Form):
+    """The list's status filter; by default the referrals still under way."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[(OPEN, _("Under way")), (ALL, _("All")), *ReferralStatus.choices],
+    )
+
+    def apply(self, referrals, open_statuses):
+        chosen = self.cleaned_data.get("status", OPEN) if self.is_valid() else OPEN
+        if chosen == ALL:
+            return referrals
+        if chosen == OPEN:
+            return referrals.filter(status__in=open_statuses)
+        return referrals.filter(status=chosen)
+
+
+# Back to where the action was started; a name, never a URL, so it cannot send anyone away.
+NEXT_CHOICES = [("detail", "detail"), ("queue", "queue"), ("deliveries", "deliveries")]
+
+
+class ActionForm(forms.Form):
+    next = forms.ChoiceField(choices=NEXT_CHOICES, required=False, widget=forms.HiddenInput)
+
+    def back_to_queue(self) -> bool:
+        return self.data.get("next") == "queue"
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), max_length=1000,
+                             error_messages={"required": _("Give a reason.")})
+
+    def __init__(self, *args, label=None, multiline=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label
+        if multiline:
+            self.fields["reason"].widget = forms.Textarea(
+                attrs={"rows": 3, "maxlength": 1000})
+
+
+class CancelForm(ReasonForm):
+    """Cancelling; for a kit already packed, whether its goods go back on the shelf."""
+
+    return_to_stock = forms.BooleanField(
+        label=_("The box is unpacked: put its goods back in stock"), required=False)
+
+    def __init__(self, *args, packed: bool = False, **kwargs):
+        super().__init__(*args, label=_("Reason for cancelling"), multiline=True, **kwargs)
+        if not packed:
+            del self.fields["return_to_stock"]
+
+
+class ApproveForm(ActionForm):
+    """The warehouse that packs the kit; preset like ``services.choose_warehouse`` would."""
+
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), required=False,
+                                       label=_("Warehouse that packs the kit"),
+                                       empty_label=_("Choose a warehouse"))
+
+    def __init__(self, *args, warehouses, default=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = Warehouse.objects.active().order_by("name")
+        self.fields["warehouse"].choices = [
+            ("", self.fields["warehouse"].empty_label),
+            *((warehouse.pk, warehouse.name) for warehouse in warehouses),
+        ]
+        if default is not None:
+            self.fields["warehouse"].initial = default.pk
+
+
+class OverrideForm(ActionForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=EligibilityOverride.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=500,
+                             error_messages={"required": _("Give a reason.")},
+                             help_text=_("For example: debt restructuring (WSNP)."))

@@ -1,0 +1,320 @@
+"""Every change to a referral goes through these functions (DESIGN §4, STYLE).
+
+Each one: in a transaction, lock the referral → check the transition → change it → stock → a
+history row; e-mail after the commit. The transition table and its guard are in
+``logistics.referrals.workflow``.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eligibility import rules, snapshot
+from eligibility import services as eligibility
+from eligibility.explain import error_text
+from logistics.models import (
+    EligibilityOverride,
+    KitType,
+    Referral,
+    ReferralNumber,
+    ReferralStatus,
+    ReferralStatusChange,
+    ReservationState,
+    Warehouse,
+)
+from logistics.referrals import notifications
+from logistics.referrals.workflow import Action, change_status, lock_referral, require
+from logistics.stock import services as stock
+from startpakket.errors import ConflictError, FieldError, UnprocessableError
+from startpakket.roles import Role
+
+
+@dataclass(frozen=True)
+class ReferralInput:
+    """A referral as the form or the API hands it over: validated and normalised."""
+
+    parent_first_name: str
+    parent_last_name: str
+    phone: object  # a phonenumbers.PhoneNumber
+    email: str
+    language: str
+    street: str
+    house_number: int
+    house_number_suffix: str
+    postcode: str
+    city: str
+    due_date: date
+    babies: int
+    kit_type: KitType
+    delivery_notes: str
+    consent: bool
+    household: rules.Household
+    incomes: tuple[rules.Income, ...]
+
+
+def assess(household: rules.Household, incomes, on: date | None = None) -> rules.Decision:
+    """The eligibility check for a referral; a rule's refusal becomes a field error."""
+    try:
+        return eligibility.check_eligibility(household=household, incomes=incomes,
+                                             reference_date=on)
+    except rules.EligibilityError as error:
+        if error.field == "reference_date":  # no norms in force today: not the nurse's doing
+            raise UnprocessableError(error_text(error)) from None
+        # The rules name fields by the check's paths (``household.partner_age``,
+        # ``incomes.1.amount``), which the referral form and API share.
+        raise FieldError(error.field, error_text(error)) from None
+
+
+def _next_code(year: int) -> str:
+    """``BSP-<year>-<5 digits>``, counted per year. The counter row is locked until the referral
+    is stored, so two referrals never get the same number."""
+    ReferralNumber.objects.get_or_create(year=year)
+    ReferralNumber.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferralNumber.objects.select_for_update().get(year=year).last
+    return f"BSP-{year}-{number:05d}"
+
+
+class NotEligible(ConflictError):
+    code = "not_eligible"
+
+
+class AlreadySubmitted(ConflictError):
+    """The same form was sent twice; the first one made this referral."""
+
+    code = "already_submitted"
+
+    def __init__(self, referral: Referral):
+        self.referral = referral
+        super().__init__(_("This referral was already sent as %(code)s.")
+                         % {"code": referral.code}, referral=referral.code)
+
+
+# The referral's fields that take the input's value as it is.
+INPUT_FIELDS = (
+    "parent_first_name", "parent_last_name", "phone", "email", "language", "street",
+    "house_number", "house_number_suffix", "postcode", "city", "due_date", "babies", "kit_type",
+    "delivery_notes",
+)
+
+
+def _stored(data: ReferralInput, decision: rules.Decision) -> dict:
+    """The referral's fields for ``data`` and the check's decision on it: every field a new
+    referral and a corrected one take from their input."""
+    return {
+        **{name: getattr(data, name) for name in INPUT_FIELDS},
+        "household": {
+            "applicant_age": data.household.applicant_age,
+            "has_partner": data.household.has_partner,
+            "partner_age": data.household.partner_age,
+            "children": data.household.children,
+        },
+        "incomes": [{"kind": i.kind, "amount": f"{Decimal(i.amount):.2f}"}
+                    for i in data.incomes],
+        # When the check ran: a correction runs it again (the referral's date stays).
+        "eligibility": {**snapshot.to_snapshot(decision),
+                        "checked_on": timezone.localdate().isoformat()},
+    }
+
+
+def _require_consent(data: ReferralInput) -> None:
+    if not data.consent:
+        raise FieldError("consent", _("The parent's consent is needed to share these data."))
+
+
+@transaction.atomic
+def submit_referral(*, user, data: ReferralInput, token: uuid.UUID | None = None) -> Referral:
+    """Store a new referral. ``token``: the form's one-time token; a second submit of the same
+    form raises ``AlreadySubmitted`` naming the first referral, and stores nothing."""
+    if user.organisation_id is None or not user.has_role(Role.REFERRER):
+        raise PermissionDenied(_("Only a referrer of an organisation can refer a family."))
+    if token is not None and (earlier := Referral.objects.filter(
+            submission_token=token, referred_by=user).first()):
+        raise AlreadySubmitted(earlier)
+    _require_consent(data)
+    decision = assess(data.household, data.incomes)
+    today = timezone.localdate()
+    referral = Referral.objects.create(
+        code=_next_code(today.year),
+        organisation_id=user.organisation_id,
+        referred_by=user,
+        consent=True,
+        consent_date=today,
+        submission_token=token,
+        **_stored(data, decision),
+    )
+    ReferralStatusChange.objects.create(referral=referral, to_status=ReferralStatus.SUBMITTED,
+                                        by=user)
+    return referral
+
+
+def decision_of(referral: Referral) -> rules.Decision:
+    return snapshot.from_snapshot(referral.eligibility)
+
+
+def checked_on(referral: Referral) -> date:
+    """The day the stored check ran (the referral's own date for those stored before this was
+    recorded)."""
+    stored = referral.eligibility.get("checked_on")
+    return date.fromisoformat(stored) if stored else timezone.localtime(referral.created_at).date()
+
+
+def outcome_of(referral: Referral) -> str:
+    """What counts: a coordinator's override, else the check's outcome."""
+    return referral.eligibility_override or referral.eligibility["outcome"]
+
+
+def require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldError("reason", _("Give a reason."))
+    return reason
+
+
+def default_warehouse(organisation, active: list[Warehouse]) -> Warehouse | None:
+    """Where a referral of this organisation is packed unless someone chooses: its default
+    warehouse if that is active, else the only active warehouse, else none. Pure, so a page
+    listing many referrals can ask it without a query each."""
+    by_id = {warehouse.pk: warehouse for warehouse in active}
+    if organisation.default_warehouse_id in by_id:
+        return by_id[organisation.default_warehouse_id]
+    return active[0] if len(active) == 1 else None
+
+
+def choose_warehouse(referral: Referral, warehouse: Warehouse | None) -> Warehouse:
+    """The warehouse given (it must be active), else the default."""
+    active = list(Warehouse.objects.active())
+    if warehouse is not None:
+        if warehouse.pk not in {w.pk for w in active}:
+            raise FieldError("warehouse", _("This warehouse is not active."))
+        return warehouse
+    chosen = default_warehouse(referral.organisation, active)
+    if chosen is None:
+        raise FieldError("warehouse", _("Choose the warehouse that packs this kit."))
+    return chosen
+
+
+@transaction.atomic
+def approve_referral(*, referral: Referral, user, warehouse: Warehouse | None = None
+                     ) -> Referral:
+    """Approve and set the kit's components aside at a warehouse; 409 with the short items
+    when there is not enough, and then nothing changes."""
+    referral = lock_referral(referral)
+    require(user, referral, Action.APPROVE)
+    if outcome_of(referral) != rules.Outcome.ELIGIBLE:
+        raise NotEligible(_("The family does not qualify according to the check. Set the "
+                            "outcome first, with a reason, to approve anyway."))
+    warehouse = choose_warehouse(referral, warehouse)
+    referral.reservation = stock.reserve(kit_type=referral.kit_type, warehouse=warehouse,
+                                         babies=referral.babies, user=user)
+    referral.warehouse = warehouse
+    change_status(referral, ReferralStatus.APPROVED, user, fields=("warehouse", "reservation"))
+    notifications.status_changed(referral)
+    return referral
+
+
+@transaction.atomic
+def reject_referral(*, referral: Referral, user, reason: str) -> Referral:
+    reason = require_reason(reason)
+    referral = lock_referral(referral)
+    require(user, referral, Action.REJECT)
+    referral = change_status(referral, ReferralStatus.REJECTED, user, reason)
+    notifications.status_changed(referral)
+    return referral
+
+
+@transaction.atomic
+def ask_for_information(*, referral: Referral, user, reason: str) -> Referral:
+    """Send the referral back to the referrer with a question."""
+    reason = require_reason(reason)
+    referral = lock_referral(referral)
+    require(user, referral, Action.ASK)
+    referral = change_status(referral, ReferralStatus.NEEDS_INFO, user, reason)
+    notifications.status_changed(referral)
+    return referral
+
+
+@transaction.atomic
+def resubmit_referral(*, referral: Referral, user, reason: str) -> Referral:
+    """The referrer answers the question; the referral is back in the queue."""
+    reason = require_reason(reason)
+    referral = lock_referral(referral)
+    require(user, referral, Action.RESUBMIT)
+    return change_status(referral, ReferralStatus.SUBMITTED, user, reason)
+
+
+@transaction.atomic
+def update_referral(*, referral: Referral, user, data: ReferralInput, answer: str) -> Referral:
+    """The referrer corrects the referral in answer to the question, and it is back in the
+    queue with the answer as the reason. The check runs again on the new data; a coordinator's
+    outcome no longer holds, as it was set on the old data. The consent date stays: the
+    consent is for the same purpose."""
+    answer = require_reason(answer)
+    _require_consent(data)
+    referral = lock_referral(referral)
+    # Refused before the check: a referral that is no longer waiting for its answer says so,
+    # whatever the new data are.
+    require(user, referral, Action.RESUBMIT)
+    fields = _stored(data, assess(data.household, data.incomes))
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    referral.eligibility_override = ""
+    referral.override_reason = ""
+    return change_status(referral, ReferralStatus.SUBMITTED, user, answer,
+                 fields=(*fields, "eligibility_override", "override_reason"))
+
+
+def leave_pick_list(referral: Referral) -> None:
+    """The referral leaves its pick list (its delivery failed, or it was cancelled); the list
+    keeps the entry, marked removed. The caller holds the referral's lock."""
+    entry = referral.pick_list_entries.filter(removed_at__isnull=True).first()
+    if entry is not None:
+        entry.removed_at = timezone.now()
+        entry.save(update_fields=["removed_at"])
+
+
+@transaction.atomic
+def cancel_referral(*, referral: Referral, user, reason: str,
+                    return_goods: bool = False) -> Referral:
+    """Cancel from any open state. A reservation is released; the goods of a kit already
+    packed go back on the shelf if ``return_goods`` (the box is unpacked), else they stay out of
+    the stock (given away elsewhere, say). A referrer may cancel only before a decision
+    (submitted, or waiting for her answer)."""
+    reason = require_reason(reason)
+    referral = lock_referral(referral)
+    require(user, referral, Action.CANCEL)
+    reservation = referral.reservation
+    if reservation is not None and reservation.state == ReservationState.ACTIVE:
+        stock.release(reservation=reservation, user=user)
+    elif return_goods:
+        if reservation is None or reservation.state != ReservationState.CONSUMED:
+            raise FieldError("return_to_stock", _("Nothing of this kit was packed yet."))
+        stock.return_to_stock(reservation=reservation, user=user, note=referral.code)
+    leave_pick_list(referral)
+    return change_status(referral, ReferralStatus.CANCELLED, user, reason)
+
+
+@transaction.atomic
+def override_eligibility(*, referral: Referral, user, outcome: str, reason: str) -> Referral:
+    """A coordinator decides the outcome against (or where there is no) check result."""
+    reason = require_reason(reason)
+    if outcome not in EligibilityOverride.values:
+        raise FieldError("outcome", _("Choose qualifies or does not qualify."))
+    referral = lock_referral(referral)
+    require(user, referral, Action.OVERRIDE)
+    referral.eligibility_override = outcome
+    referral.override_reason = reason
+    referral.save(update_fields=["eligibility_override", "override_reason", "updated_at"])
+    label = EligibilityOverride(outcome).label
+    ReferralStatusChange.objects.create(
+        referral=referral, from_status=referral.status, to_status=referral.status, by=user,
+        reason=_("Outcome set to “%(outcome)s”: %(reason)s") % {"outcome": label,
+                                                                 "reason": reason},
+    )
+    return referral

@@ -1,0 +1,499 @@
+"""The referral pages (DESIGN §7.3): the nurse's form, the lists, one referral, and the
+coordinator's approval queue. Every read goes through ``selectors.referrals_for``; every change
+through ``services.referrals``."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import (
+    login_required,
+    permission_required,
+    user_passes_test,
+)
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from eligibility import explain
+from eligibility import services as eligibility
+from eligibility.models import IncomeKind
+from logistics.models import (
+    EligibilityOverride,
+    Referral,
+    ReferralStatus,
+    ReferralStatusChange,
+    Warehouse,
+)
+from logistics.referrals import selectors, services
+from logistics.referrals.forms import (
+    ApproveForm,
+    CancelForm,
+    OverrideForm,
+    ReasonForm,
+    ReferralEditForm,
+    ReferralFilterForm,
+    ReferralForm,
+)
+from logistics.referrals.rules import goods_packed, urgency
+from logistics.referrals.workflow import OPEN_STATUSES, Action, available_actions
+from startpakket import audit
+from startpakket import refusals as actions
+from startpakket.errors import DomainError, FieldError
+from startpakket.paging import page_of
+from startpakket.roles import Role
+
+PAGE_SIZE = 25
+S = ReferralStatus
+
+OUTCOME_LABELS = {
+    "eligible": gettext_lazy("Qualifies"),
+    "not_eligible": gettext_lazy("Does not qualify"),
+    "manual_review": gettext_lazy("To be assessed"),
+}
+
+
+def _urgency(referral: Referral, today) -> str:
+    return urgency(referral.deliver_by, today) if referral.status in OPEN_STATUSES else ""
+
+
+@dataclass
+class Row:
+    """A referral as a list shows it."""
+
+    referral: Referral
+    urgency: str = ""
+    outcome: str = ""
+    overridden: bool = False
+    forms: dict = field(default_factory=dict)
+    warehouse: Warehouse | None = None
+
+    @property
+    def outcome_label(self):
+        return OUTCOME_LABELS.get(self.outcome, "")
+
+
+def _row(referral: Referral, today, *, with_outcome: bool) -> Row:
+    row = Row(referral, _urgency(referral, today))
+    if with_outcome:
+        row.outcome = services.outcome_of(referral)
+        row.overridden = bool(referral.eligibility_override)
+    return row
+
+
+def _explained(decision) -> dict:
+    return {
+        "decision": decision,
+        "explanation": [explain.text(message) for message in decision.explanation],
+        "warnings": [explain.text(message) for message in decision.warnings],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The nurse's form
+
+
+@login_required
+@permission_required("logistics.add_referral", raise_exception=True)
+def new(request):
+    form = ReferralForm(request.POST or None)
+
+    def store():
+        referral = _submit(request, form)
+        if referral is not None:
+            messages.success(request, _("Referral %(code)s is sent. You can follow it here.")
+                             % {"code": referral.code})
+        return referral
+
+    return _form_page(request, form, store)
+
+
+@login_required
+@permission_required("logistics.add_referral", raise_exception=True)
+def edit(request, code):
+    """The referrer corrects a referral the coordinator asked about: the same form, filled in,
+    and her answer; sending it puts the referral back in the queue."""
+    referral = _referral(request, code)
+    if Action.RESUBMIT not in available_actions(request.user, referral):
+        messages.error(request, _("Referral %(code)s can only be corrected while the "
+                                  "coordinator waits for your answer.") % {"code": referral.code})
+        return redirect("referrals:detail", code=referral.code)
+    form = ReferralEditForm(request.POST or None, referral=referral)
+    if request.method == "GET":
+        audit.record_read(user=request.user, obj=referral, what=audit.REFERRAL_EDIT_VIEWED)
+
+    def store():
+        changed = _update(request, referral, form)
+        if changed is not None:
+            messages.success(request, _("Referral %(code)s is corrected and waits for a "
+                                        "decision again.") % {"code": changed.code})
+        return changed
+
+    return _form_page(request, form, store, {
+        "referral": referral,
+        "question": _question(referral.history.select_related("by")),
+    })
+
+
+def _form_page(request, form: ReferralForm, store, context: dict | None = None):
+    """The referral form, new or corrected. "Check" shows the outcome and stores nothing;
+    "Refer" (or "Send") stores through ``store()``, but only an outcome the nurse has seen with
+    the parent: if the household or income changed after the last check, the new outcome is
+    shown first."""
+    outcome, checked, unseen = None, "", False
+    if request.method == "POST":
+        refer = "refer" in request.POST
+        valid = form.is_valid()
+        if not refer:
+            form.drop_errors_except_the_check()
+        decision = _assess(form)
+        if decision is not None:
+            outcome, checked = _explained(decision), form.check_digest()
+        if refer and valid and decision is not None:
+            if request.POST.get("checked") != checked:
+                unseen = True
+            elif (referral := store()) is not None:
+                return redirect("referrals:detail", code=referral.code)
+    counted = eligibility.policy_in_force(timezone.localdate()).counted_kinds
+    excluded_fields = form.amount_fields(False, counted)
+    return render(request, "logistics/referral_new.html", {
+        "form": form,
+        "outcome": outcome,
+        "checked": checked,
+        "unseen": unseen,
+        "counted_fields": form.amount_fields(True, counted),
+        "excluded_fields": excluded_fields,
+        # Folded away unless something was typed there.
+        "excluded_open": any(field.value() or field.errors for field in excluded_fields),
+        **(context or {}),
+    })
+
+
+def _assess(form: ReferralForm):
+    if not form.check_fields_valid():
+        return None
+    try:
+        return services.assess(form.household(), form.incomes())
+    except FieldError as error:
+        form.add_error(form.field_for_path(error.field), error.detail)
+        return None
+
+
+def _submit(request, form: ReferralForm) -> Referral | None:
+    try:
+        return services.submit_referral(user=request.user, data=form.referral_input(),
+                                        token=form.cleaned_data["token"])
+    except services.AlreadySubmitted as error:
+        return error.referral  # a double tap: show the referral the first tap made
+    except FieldError as error:
+        form.add_error(form.field_for_path(error.field), error.detail)
+    except DomainError as error:
+        form.add_error(None, error.detail)
+    return None
+
+
+def _update(request, referral: Referral, form: ReferralEditForm) -> Referral | None:
+    try:
+        return services.update_referral(referral=referral, user=request.user,
+                                        data=form.referral_input(),
+                                        answer=form.cleaned_data["answer"])
+    except FieldError as error:
+        # The service calls the answer a reason, as in every status change.
+        field = "answer" if error.field == "reason" else form.field_for_path(error.field)
+        form.add_error(field, error.detail)
+    except DomainError as error:
+        form.add_error(None, error.detail)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists
+
+
+@login_required
+@permission_required("logistics.view_referral", raise_exception=True)
+def referral_list(request):
+    """The referrals this user may see, most urgent first; by default those still under way."""
+    user = request.user
+    coordinator = user.has_role(Role.COORDINATOR)
+    filters = ReferralFilterForm(request.GET or None)
+    referrals = filters.apply(selectors.referrals_for(user), OPEN_STATUSES)
+    if filters.is_bound and filters.is_valid() and filters.cleaned_data["status"]:
+        audit.record_read(user=user, obj=Referral, what=audit.REFERRALS_SEARCHED,
+                          filters={"status": filters.cleaned_data["status"]})
+    referrals = referrals.defer("household", "incomes")
+    if coordinator:
+        referrals = selectors.with_duplicate_flag(referrals)
+    else:
+        referrals = referrals.defer("eligibility")
+    page = page_of(referrals.order_by("due_date", "id"), request.GET.get("page"), PAGE_SIZE)
+    today = timezone.localdate()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "logistics/referral_list.html", {
+        "filters": filters,
+        "page": page,
+        "rows": [_row(referral, today, with_outcome=coordinator) for referral in page],
+        "query": query.urlencode(),
+        "shows_names": user.has_role(Role.REFERRER, Role.COORDINATOR),
+        "coordinator": coordinator,
+    })
+
+
+@login_required
+@permission_required("logistics.decide_referral", raise_exception=True)
+def queue(request):
+    """Submitted referrals, most urgent first, each with its own small approve, reject and ask
+    forms."""
+    referrals = selectors.with_duplicate_flag(
+        selectors.referrals_for(request.user).filter(status=S.SUBMITTED)
+    ).defer("household", "incomes").order_by("due_date", "id")
+    page = page_of(referrals, request.GET.get("page"), PAGE_SIZE)
+    warehouses = list(Warehouse.objects.active().order_by("name"))
+    today = timezone.localdate()
+    rows = []
+    for referral in page:
+        row = _row(referral, today, with_outcome=True)
+        row.warehouse = services.default_warehouse(referral.organisation, warehouses)
+        auto_id = f"id_{referral.code}_%s"
+        row.forms = {
+            "reject": ReasonForm(auto_id=auto_id.replace("%s", "reject_%s"),
+                                 label=_("Reason for rejecting")),
+            "ask": ReasonForm(auto_id=auto_id.replace("%s", "ask_%s"),
+                              label=_("Question for the referrer")),
+        }
+        rows.append(row)
+    return render(request, "logistics/referral_queue.html", {"page": page, "rows": rows})
+
+
+# ---------------------------------------------------------------------------------------------
+# One referral
+
+
+@login_required
+@permission_required("logistics.view_referral", raise_exception=True)
+def detail(request, code):
+    return _detail_page(request, _referral(request, code))
+
+
+def _referral(request, code) -> Referral:
+    return get_object_or_404(selectors.referrals_for(request.user), code=code)
+
+
+def _question(history) -> ReferralStatusChange | None:
+    """The coordinator's latest question: the reason of the last change into needs_info."""
+    return next((change for change in reversed(list(history))
+                 if change.to_status == S.NEEDS_INFO), None)
+
+
+# Forms of the actions another slice carries out on a referral's page (the distribution slice
+# records deliveries): that slice registers them at start-up (``LogisticsConfig.ready``), so
+# that referrals imports nothing of it. Per action: the key the template knows it by, and a
+# function that makes the blank form.
+OTHER_ACTION_FORMS: dict[Action, tuple[str, object]] = {}
+
+
+def _action_forms(request, referral: Referral, bound: dict) -> dict:
+    """The blank forms of the actions this user may take now (``available_actions``), with
+    ``bound`` ones (that came back with errors) in their place."""
+    may = available_actions(request.user, referral)
+    forms = {}
+    if Action.APPROVE in may and services.outcome_of(referral) == "eligible":
+        warehouses = list(Warehouse.objects.active().order_by("name"))
+        forms["approve"] = ApproveForm(
+            auto_id="id_approve_%s", warehouses=warehouses,
+            default=services.default_warehouse(referral.organisation, warehouses))
+    if Action.REJECT in may:
+        forms["reject"] = ReasonForm(auto_id="id_reject_%s", label=_("Reason for rejecting"),
+                                     multiline=True)
+    if Action.ASK in may:
+        forms["ask"] = ReasonForm(auto_id="id_ask_%s", label=_("Question for the referrer"),
+                                  multiline=True)
+    if Action.OVERRIDE in may:
+        forms["override"] = OverrideForm(auto_id="id_override_%s")
+    if Action.RESUBMIT in may:
+        forms["resubmit"] = ReasonForm(auto_id="id_resubmit_%s", label=_("Your answer"),
+                                       multiline=True)
+    if Action.CANCEL in may:
+        forms["cancel"] = CancelForm(auto_id="id_cancel_%s", packed=goods_packed(referral))
+    for action, (key, make) in OTHER_ACTION_FORMS.items():
+        if action in may:
+            forms[key] = make()
+    return {**forms, **bound}
+
+
+def _detail_page(request, referral: Referral, bound: dict | None = None):
+    user = request.user
+    # Every showing of the page, also after an action's refusal: each shows the family's data.
+    audit.record_read(user=user, obj=referral, what=audit.REFERRAL_VIEWED)
+    history = list(referral.history.select_related("by"))
+    today = timezone.localdate()
+    may_print_slip = Action.PRINT_SLIP in available_actions(user, referral)
+    pick_list = (selectors.last_pick_list(referral)
+                 if user.has_perm("logistics.view_picklist") else None)
+    if not user.has_role(Role.REFERRER, Role.COORDINATOR):
+        # A volunteer: what the delivery needs, nothing about income, household or the check.
+        return render(request, "logistics/referral_delivery.html", {
+            "referral": referral,
+            "may_print_slip": may_print_slip,
+            "pick_list": pick_list,
+            "forms": _action_forms(request, referral, bound or {}),
+            "urgency": _urgency(referral, today),
+            "history": [change for change in history if change.from_status != change.to_status],
+        })
+    question = _question(history) if referral.status == S.NEEDS_INFO else None
+    return render(request, "logistics/referral_detail.html", {
+        "referral": referral,
+        "may_print_slip": may_print_slip,
+        "pick_list": pick_list,
+        "urgency": _urgency(referral, today),
+        "history": history,
+        "question": question,
+        "outcome": services.outcome_of(referral),
+        "override_label": (EligibilityOverride(referral.eligibility_override).label
+                           if referral.eligibility_override else ""),
+        **_explained(services.decision_of(referral)),
+        "checked_on": services.checked_on(referral),
+        "household": referral.household,
+        "incomes": [(IncomeKind(income["kind"]).label, Decimal(income["amount"]))
+                    for income in referral.incomes],
+        "duplicates": (selectors.possible_duplicates(referral)
+                       if user.has_role(Role.COORDINATOR) else []),
+        "forms": _action_forms(request, referral, bound or {}),
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Actions: POST only, each back to the referral or the queue with a message
+
+
+def _act(request, code, action: str, form, perform, done):
+    """Validate ``form``; run ``perform(referral, cleaned_data)``; on success go back with
+    ``done(referral)`` as the message. A refusal is shown on the form (or, from the queue, as
+    a message there), and nothing has changed."""
+    referral = _referral(request, code)
+    changed = actions.perform(request, form, lambda data: perform(referral, data), done)
+    if changed is not None:
+        return _back(form, changed)
+    if form.back_to_queue():
+        problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(request, f"{referral.code}: {problems}")
+        return redirect("referrals:queue")
+    return _detail_page(request, referral, {action: form})
+
+
+def _back(form, referral: Referral):
+    if form.back_to_queue():
+        return redirect("referrals:queue")
+    return redirect(reverse("referrals:detail", args=[referral.code]))
+
+
+def _reason_action(request, code, action, label, service, done):
+    form = ReasonForm(request.POST, auto_id=f"id_{action}_%s", label=label, multiline=True)
+    return _act(request, code, action, form,
+                lambda referral, data: service(referral=referral, user=request.user,
+                                               reason=data["reason"]),
+                done)
+
+
+@login_required
+@permission_required("logistics.decide_referral", raise_exception=True)
+@require_POST
+def approve(request, code):
+    warehouses = list(Warehouse.objects.active().order_by("name"))
+    form = ApproveForm(request.POST, auto_id="id_approve_%s", warehouses=warehouses)
+
+    def perform(referral, data):
+        return services.approve_referral(referral=referral, user=request.user,
+                                         warehouse=data["warehouse"])
+
+    def done(referral):
+        return _("Referral %(code)s approved; the kit is reserved at %(warehouse)s.") % {
+            "code": referral.code, "warehouse": referral.warehouse.name}
+
+    return _act(request, code, "approve", form, perform, done)
+
+
+@login_required
+@permission_required("logistics.decide_referral", raise_exception=True)
+@require_POST
+def reject(request, code):
+    return _reason_action(request, code, "reject", _("Reason for rejecting"),
+                          services.reject_referral,
+                          lambda referral: _("Referral %(code)s rejected.") % {
+                              "code": referral.code})
+
+
+@login_required
+@permission_required("logistics.decide_referral", raise_exception=True)
+@require_POST
+def ask(request, code):
+    return _reason_action(request, code, "ask", _("Question for the referrer"),
+                          services.ask_for_information,
+                          lambda referral: _("Your question about %(code)s was sent to the "
+                                             "referrer.") % {"code": referral.code})
+
+
+@login_required
+@permission_required("logistics.add_referral", raise_exception=True)
+@require_POST
+def resubmit(request, code):
+    return _reason_action(request, code, "resubmit", _("Your answer"),
+                          services.resubmit_referral,
+                          lambda referral: _("Your answer was sent; referral %(code)s waits "
+                                             "for a decision again.") % {
+                              "code": referral.code})
+
+
+def any_permission_required(*permissions):
+    """Like ``permission_required(..., raise_exception=True)``, but one of them is enough."""
+
+    def check(user):
+        if any(user.has_perm(permission) for permission in permissions):
+            return True
+        raise PermissionDenied
+
+    return user_passes_test(check)
+
+
+@login_required
+@any_permission_required("logistics.decide_referral", "logistics.add_referral")
+@require_POST
+def cancel(request, code):
+    """The coordinator in any open state; the referring organisation before a decision
+    (``workflow.available_actions`` holds that rule); a volunteer never."""
+    # The box is always read: whether the kit was packed is the service's to decide, under
+    # the referral's lock, not the page's (it may have been packed since the page was shown).
+    form = CancelForm(request.POST, auto_id="id_cancel_%s", packed=True)
+
+    def perform(referral, data):
+        return services.cancel_referral(referral=referral, user=request.user,
+                                        reason=data["reason"],
+                                        return_goods=data.get("return_to_stock", False))
+
+    def done(referral):
+        return _("Referral %(code)s cancelled.") % {"code": referral.code}
+
+    return _act(request, code, "cancel", form, perform, done)
+
+
+@login_required
+@permission_required("logistics.decide_referral", raise_exception=True)
+@require_POST
+def override(request, code):
+    form = OverrideForm(request.POST, auto_id="id_override_%s")
+
+    def perform(referral, data):
+        return services.override_eligibility(referral=referral, user=request.user,
+                                             outcome=data["outcome"], reason=data["reason"])
+
+    def done(referral):
+        return _("The outcome of %(code)s is now: %(outcome)s.") % {
+            "code": referral.code,
+            "outcome": EligibilityOverride(referral.eligibility_override).label}
+
+    return _act(request, code, "override", form, perform, done)
