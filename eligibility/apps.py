@@ -7,6 +7,9 @@ class EligibilityConfig(AppConfig):
     verbose_name = _("Eligibility")
 
     def ready(self):
-        from startpakket import audit
+        from eligibility.audit import TRACKED
+        from eligibility.defaults import install_defaults
+        from startpakket import audit, registry
 
-        audit.register_models(self.label)
+        audit.track(TRACKED)
+        registry.add_install_step(self.label, install_defaults)

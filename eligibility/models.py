@@ -46,18 +46,31 @@ class SingleParentBasis(models.TextChoices):
 
 
 class IncomeKind(models.TextChoices):
-    WAGES = "wages", _("Wages")
-    BENEFIT = "benefit", _("Benefit")
-    SELF_EMPLOYMENT = "self_employment", _("Income from self-employment")
-    PARTNER_ALIMONY = "partner_alimony", _("Partner alimony")
-    CHILD_ALIMONY = "child_alimony", _("Child alimony")
-    STUDENT_FINANCE = "student_finance", _("Student finance")
-    OTHER = "other", _("Other income")
-    CHILD_BENEFIT = "child_benefit", _("Child benefit (kinderbijslag)")
-    CHILD_BUDGET = "child_budget", _("Child budget (kindgebonden budget)")
-    HEALTHCARE_ALLOWANCE = "healthcare_allowance", _("Healthcare allowance (zorgtoeslag)")
-    RENT_ALLOWANCE = "rent_allowance", _("Rent allowance (huurtoeslag)")
-    CHILDCARE_ALLOWANCE = "childcare_allowance", _("Childcare allowance (kinderopvangtoeslag)")
+    """``rules.IncomeKind`` with its labels (``tests/eligibility/test_rules.py`` checks that
+    every kind of the rules has one)."""
+
+    WAGES = rules.IncomeKind.WAGES, _("Wages")
+    BENEFIT = rules.IncomeKind.BENEFIT, _("Benefit")
+    SELF_EMPLOYMENT = rules.IncomeKind.SELF_EMPLOYMENT, _("Income from self-employment")
+    PARTNER_ALIMONY = rules.IncomeKind.PARTNER_ALIMONY, _("Partner alimony")
+    CHILD_ALIMONY = rules.IncomeKind.CHILD_ALIMONY, _("Child alimony")
+    STUDENT_FINANCE = rules.IncomeKind.STUDENT_FINANCE, _("Student finance")
+    OTHER = rules.IncomeKind.OTHER, _("Other income")
+    CHILD_BENEFIT = rules.IncomeKind.CHILD_BENEFIT, _("Child benefit (kinderbijslag)")
+    CHILD_BUDGET = rules.IncomeKind.CHILD_BUDGET, _("Child budget (kindgebonden budget)")
+    HEALTHCARE_ALLOWANCE = (rules.IncomeKind.HEALTHCARE_ALLOWANCE,
+                            _("Healthcare allowance (zorgtoeslag)"))
+    RENT_ALLOWANCE = rules.IncomeKind.RENT_ALLOWANCE, _("Rent allowance (huurtoeslag)")
+    CHILDCARE_ALLOWANCE = (rules.IncomeKind.CHILDCARE_ALLOWANCE,
+                           _("Childcare allowance (kinderopvangtoeslag)"))
+
+
+class Outcome(models.TextChoices):
+    """``rules.Outcome`` with its labels, as pages show a check's outcome."""
+
+    ELIGIBLE = rules.Outcome.ELIGIBLE, _("Qualifies")
+    NOT_ELIGIBLE = rules.Outcome.NOT_ELIGIBLE, _("Does not qualify")
+    MANUAL_REVIEW = rules.Outcome.MANUAL_REVIEW, _("To be assessed")
 
 
 money = {"max_digits": 9, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}

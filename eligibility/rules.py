@@ -74,13 +74,30 @@ class SingleParentBasis(StrEnum):
     COUPLE_PERCENTAGE = "couple_percentage"
 
 
-INCOME_KINDS: tuple[str, ...] = (
-    "wages", "benefit", "self_employment", "partner_alimony", "child_alimony",
-    "student_finance", "other",
-    "child_benefit", "child_budget", "healthcare_allowance", "rent_allowance",
-    "childcare_allowance",
-)
-DEFAULT_COUNTED_KINDS: frozenset[str] = frozenset(INCOME_KINDS[:7])
+class IncomeKind(StrEnum):
+    """The kinds of income a check knows (DESIGN §3.2); the policy says which of them count."""
+
+    WAGES = "wages"
+    BENEFIT = "benefit"
+    SELF_EMPLOYMENT = "self_employment"
+    PARTNER_ALIMONY = "partner_alimony"
+    CHILD_ALIMONY = "child_alimony"
+    STUDENT_FINANCE = "student_finance"
+    OTHER = "other"
+    CHILD_BENEFIT = "child_benefit"
+    CHILD_BUDGET = "child_budget"
+    HEALTHCARE_ALLOWANCE = "healthcare_allowance"
+    RENT_ALLOWANCE = "rent_allowance"
+    CHILDCARE_ALLOWANCE = "childcare_allowance"
+
+
+INCOME_KINDS: tuple[str, ...] = tuple(IncomeKind)
+# Counted unless the policy says otherwise; the allowances and child benefit are not.
+DEFAULT_COUNTED_KINDS: frozenset[str] = frozenset({
+    IncomeKind.WAGES, IncomeKind.BENEFIT, IncomeKind.SELF_EMPLOYMENT,
+    IncomeKind.PARTNER_ALIMONY, IncomeKind.CHILD_ALIMONY, IncomeKind.STUDENT_FINANCE,
+    IncomeKind.OTHER,
+})
 
 # A single parent on the couple-percentage basis gets a share of the couple norm of the same band.
 COUPLE_OF_SINGLE = {

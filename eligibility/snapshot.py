@@ -77,3 +77,47 @@ def from_snapshot(data: dict) -> rules.Decision:
         warnings=_unmessages(data["warnings"]),
         explanation=_unmessages(data["explanation"]),
     )
+
+
+# What a check was made with: the household and the incomes, stored beside the decision. One
+# version number covers both (the incomes are a plain list); rows stored before the number was
+# written are version 1 too.
+INPUTS_VERSION = 1
+
+
+def household_to_json(household: rules.Household) -> dict:
+    return {
+        "version": INPUTS_VERSION,
+        "applicant_age": household.applicant_age,
+        "has_partner": household.has_partner,
+        "partner_age": household.partner_age,
+        "children": household.children,
+    }
+
+
+def household_from_json(data: dict) -> rules.Household:
+    """The stored household; an anonymised one has no ages (None)."""
+    return rules.Household(
+        applicant_age=data.get("applicant_age"),
+        has_partner=bool(data.get("has_partner")),
+        partner_age=data.get("partner_age"),
+        children=data.get("children", 0),
+    )
+
+
+def household_without_ages(data: dict) -> dict:
+    """The household's composition only: one or two parents, how many children (what an
+    anonymised referral keeps)."""
+    household = household_from_json(data)
+    return household_to_json(rules.Household(applicant_age=None, has_partner=household.has_partner,
+                                              partner_age=None, children=household.children))
+
+
+def incomes_to_json(incomes) -> list[dict]:
+    return [{"kind": str(income.kind), "amount": f"{Decimal(income.amount):.2f}"}
+            for income in incomes]
+
+
+def incomes_from_json(data: list) -> tuple[rules.Income, ...]:
+    return tuple(rules.Income(kind=item["kind"], amount=Decimal(item["amount"]))
+                 for item in data)

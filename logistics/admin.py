@@ -1,4 +1,5 @@
-"""Admin for items, kit types and the stock ledger (DESIGN §5).
+"""Admin for items, kit types and the stock ledger (DESIGN §5), and for what logistics keeps
+about an organisation (an inline on the organisation's page).
 
 Items, kit types and kit contents are master data: edited here and imported or exported as CSV
 or XLSX. Stock levels, movements and reservations are shown read-only: they change only through
@@ -16,6 +17,7 @@ from logistics.models import (
     Item,
     KitComponent,
     KitType,
+    OrganisationSettings,
     Referral,
     ReferralStatusChange,
     Reservation,
@@ -25,6 +27,7 @@ from logistics.models import (
 )
 from logistics.stock.resources import ItemResource, KitComponentResource, KitTypeResource
 from startpakket import audit
+from startpakket.admin import add_organisation_inline
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -40,6 +43,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class OrganisationSettingsInline(admin.StackedInline):
+    """On the organisation's page: a referring organisation's default warehouse, the
+    foundation's contact line. A row is stored only once something is filled in."""
+
+    model = OrganisationSettings
+    fk_name = "organisation"  # not the default warehouse, also an organisation
+    fields = ["default_warehouse", "contact_line"]
+    can_delete = False
+
+
+add_organisation_inline(OrganisationSettingsInline)
 
 
 @admin.register(Item)

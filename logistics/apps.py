@@ -7,8 +7,13 @@ class LogisticsConfig(AppConfig):
     verbose_name = _("Logistics")
 
     def ready(self):
+        from logistics import demo
+        from logistics.audit import TRACKED
+        from logistics.defaults import install_defaults
         from logistics.distribution.forms import register_referral_page_forms
-        from startpakket import audit
+        from startpakket import audit, registry
 
-        audit.register_models(self.label)
+        audit.track(TRACKED)
+        registry.add_install_step(self.label, install_defaults)
+        registry.add_demo_step(self.label, demo.load_demo)
         register_referral_page_forms()

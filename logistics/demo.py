@@ -1,16 +1,36 @@
-"""Demo stock for ``make demo`` (DESIGN §7.1): enough for 30 kits of each kit type, a later
-donation and a shelf count, so the stock pages and the ledger have something to show."""
+"""This app's demo data for ``make demo`` (DESIGN §7.1), for the demo users ``startpakket`` made
+(registered by ``LogisticsConfig.ready``): the foundation's contact line; stock for 30 kits of
+each kit type, a later donation and a shelf count, so the stock pages and the ledger have
+something to show; and a handful of referrals in several states."""
 
 import uuid
 
-from logistics.models import KitType, Warehouse
+from logistics.models import KitType, OrganisationSettings, Warehouse
 from logistics.stock import services as stock
+from startpakket.roles import Role
+
+# Printed at the bottom of every delivery slip.
+DEMO_CONTACT_LINE = "Stichting Startpakket Demo · 030 123 45 67 · info@startpakket-demo.example"
 
 KITS_IN_STOCK = 30
 # Fixed batches: re-running the demo finds them booked and books nothing twice.
 DEMO_BATCH = uuid.UUID("5a1e0000-0000-4000-8000-000000000001")
 DONATION_BATCH = uuid.UUID("5a1e0000-0000-4000-8000-000000000002")
 COUNT_BATCH = uuid.UUID("5a1e0000-0000-4000-8000-000000000003")
+
+
+def load_demo(users) -> None:
+    """For the demo users, one per role: the demo warehouse is the volunteer's, the foundation
+    the coordinator's. Adds only what is missing, so a re-run keeps what people changed."""
+    by_role = {user.role: user for user in users}
+    volunteer, coordinator = by_role[Role.WAREHOUSE], by_role[Role.COORDINATOR]
+    OrganisationSettings.objects.get_or_create(
+        organisation_id=coordinator.organisation_id,
+        defaults={"contact_line": DEMO_CONTACT_LINE},
+    )
+    warehouse = Warehouse.objects.get(pk=volunteer.organisation_id)
+    load_demo_stock(warehouse, volunteer)
+    load_demo_referrals(by_role[Role.REFERRER], coordinator, warehouse)
 
 
 def load_demo_stock(warehouse: Warehouse, user) -> None:

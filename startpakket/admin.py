@@ -15,11 +15,24 @@ admin.site.site_header = _("Startpakket administration")
 admin.site.site_title = _("Startpakket")
 
 
+# What the apps keep about an organisation, edited on its page: each app's admin module adds an
+# inline with ``add_organisation_inline``, so that this module imports none of them.
+ORGANISATION_INLINES: list[type[admin.options.InlineModelAdmin]] = []
+
+
+def add_organisation_inline(inline: type[admin.options.InlineModelAdmin]) -> None:
+    if inline not in ORGANISATION_INLINES:
+        ORGANISATION_INLINES.append(inline)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *ORGANISATION_INLINES]
 
     def get_readonly_fields(self, request, obj=None):
         # The code is a stable key for the API, exports and scripts: fixed once created.

@@ -5,8 +5,9 @@ due date, household or income: those fields are left out of every diff. Coordina
 entries in the admin, read-only (``startpakket.admin.AuditLogEntryAdmin``).
 
 Changes
-    The models in ``TRACKED`` are registered with auditlog by their app's ``AppConfig.ready``
-    (``register_models``); auditlog's signals write an entry on every ``save()`` and ``delete()``.
+    Each app hands its models and their options to ``track`` in its ``AppConfig.ready`` (this
+    package's own are in ``PROJECT_MODELS``, an app's in its ``audit`` module); auditlog's
+    signals then write an entry on every ``save()`` and ``delete()``.
     The actor is the request's user: ``AuditlogMiddleware`` for pages, and
     ``startpakket.api.authentication`` for API tokens (DRF authenticates in the view, after the
     middleware ran). A service run outside a request (a command, a test) has no actor unless it
@@ -60,15 +61,10 @@ EXPORTED = gettext_noop("referrals exported")
 
 REDACTED = "***"
 
-# A referral's diff holds only what says nothing about the family.
-REFERRAL_FIELDS = [
-    "code", "status", "organisation", "referred_by", "kit_type", "babies", "warehouse",
-    "reservation", "eligibility_override", "consent", "created_at", "updated_at",
-    "anonymised_at",
-]
-
-# Per model, auditlog's registration options (``auditlog.registry.AuditlogModelRegistry``).
-TRACKED: dict[str, dict] = {
+# Per model, auditlog's registration options (``auditlog.registry.AuditlogModelRegistry``):
+# this package's own models here, each app's in its own ``audit`` module, all handed to ``track``
+# by the apps' ``AppConfig.ready``.
+PROJECT_MODELS: dict[str, dict] = {
     "startpakket.Organisation": {},
     "startpakket.User": {
         "exclude_fields": ["password", "last_login"],
@@ -78,32 +74,23 @@ TRACKED: dict[str, dict] = {
         "mask_callable": "startpakket.audit.redact",
         "m2m_fields": {"groups", "user_permissions"},
     },
-    "eligibility.NormTable": {},
-    "eligibility.NormRow": {},
-    "eligibility.Policy": {},
-    "logistics.Item": {},
-    "logistics.KitType": {},
-    "logistics.KitComponent": {},
-    # The note is free text and stays in the (append-only) ledger row itself.
-    "logistics.StockMovement": {"exclude_fields": ["note"]},
-    "logistics.Reservation": {},
-    "logistics.Referral": {"include_fields": REFERRAL_FIELDS},
-    "logistics.PickList": {},
-    "logistics.PickListEntry": {},
-    # The reason may tell about the family (a question, an answer, a cancellation).
-    "logistics.ReferralStatusChange": {"exclude_fields": ["reason"]},
 }
 
+# Every tracked model's options, as registered: e.g. for the retention of personal data, which
+# cleans old entries down to what the options allow.
+TRACKED: dict[str, dict] = {}
 
-def register_models(app_label: str) -> None:
-    """Register ``app_label``'s models in ``TRACKED`` with auditlog; for ``AppConfig.ready``."""
-    for label, options in TRACKED.items():
-        if label.partition(".")[0] == app_label:
-            # auditlog appends to the lists it is given: give it copies.
-            auditlog.register(apps.get_model(label), **{
-                key: list(value) if isinstance(value, list) else value
-                for key, value in options.items()
-            })
+
+def track(models_options: dict[str, dict]) -> None:
+    """Register the models (label → auditlog's options) with auditlog and keep their options
+    in ``TRACKED``; for ``AppConfig.ready``."""
+    for label, options in models_options.items():
+        TRACKED[label] = options
+        # auditlog appends to the lists it is given: give it copies.
+        auditlog.register(apps.get_model(label), **{
+            key: list(value) if isinstance(value, list) else value
+            for key, value in options.items()
+        })
 
 
 def redact(value: str) -> str:

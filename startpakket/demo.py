@@ -1,4 +1,5 @@
-"""Demo organisations and users for ``make demo`` (DESIGN §7.1). Never used outside demo mode."""
+"""Demo organisations and users for ``make demo`` (DESIGN §7.1). Never used outside demo mode.
+The apps add their demo data for these users (``startpakket.registry.add_demo_step``)."""
 
 from django.db import transaction
 
@@ -8,33 +9,27 @@ from startpakket.services import create_user
 
 DEMO_PASSWORD = "startpakket-demo"  # noqa: S105 - published in the README, demo mode only
 
-DEMO_WAREHOUSE = "magazijn-demo"
-# Printed at the bottom of every delivery slip.
-DEMO_CONTACT_LINE = "Stichting Startpakket Demo · 030 123 45 67 · info@startpakket-demo.example"
-
 DEMO_ORGANISATIONS = [
     ("stichting-demo", "Stichting Startpakket Demo", OrganisationKind.FOUNDATION),
     ("jgz-demo", "JGZ Demo", OrganisationKind.REFERRER),
-    (DEMO_WAREHOUSE, "Magazijn Demo", OrganisationKind.WAREHOUSE),
+    ("magazijn-demo", "Magazijn Demo", OrganisationKind.WAREHOUSE),
 ]
 
 DEMO_USERS = [
     ("verpleegkundige", Role.REFERRER, "jgz-demo", "Anne", "de Vries"),
-    ("magazijn", Role.WAREHOUSE, DEMO_WAREHOUSE, "Kees", "Jansen"),
+    ("magazijn", Role.WAREHOUSE, "magazijn-demo", "Kees", "Jansen"),
     ("coordinator", Role.COORDINATOR, "stichting-demo", "Fatima", "El Amrani"),
 ]
 
 
 @transaction.atomic
 def load_demo_data() -> list[User]:
-    """Create what is missing; leave what exists (a re-run keeps the data people entered)."""
+    """The demo users, one per role, in their organisations. Create what is missing; leave
+    what exists (a re-run keeps the data people entered)."""
     organisations = {}
     for code, name, kind in DEMO_ORGANISATIONS:
         organisations[code], _ = Organisation.objects.get_or_create(
-            code=code, defaults={
-                "name": name, "kind": kind,
-                "contact_line": DEMO_CONTACT_LINE if kind == OrganisationKind.FOUNDATION else "",
-            }
+            code=code, defaults={"name": name, "kind": kind}
         )
     users = []
     for username, role, organisation_code, first_name, last_name in DEMO_USERS:

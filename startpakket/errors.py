@@ -34,11 +34,24 @@ class UnprocessableError(DomainError):
 
 
 class FieldError(DomainError):
-    """Input a service refuses, named by field, so forms and the API can show it there."""
+    """Input a service refuses, named by field (a dotted path for a nested one, such as
+    ``incomes.1.amount``), so forms and the API can show it there. ``FieldError.of`` refuses
+    several fields at once, so that every mistake is shown in one go."""
 
     status = 400
     code = "invalid"
 
     def __init__(self, field: str, detail: str):
-        super().__init__(detail, errors={field: [detail]})
-        self.field = field
+        self._init({field: [detail]})
+
+    @classmethod
+    def of(cls, errors: dict[str, list[str]]) -> "FieldError":
+        error = cls.__new__(cls)
+        error._init({field: list(details) for field, details in errors.items() if details})
+        return error
+
+    def _init(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        self.field = next(iter(errors))
+        detail = errors[self.field][0]
+        DomainError.__init__(self, detail, errors=errors)

@@ -36,18 +36,6 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     is_active = models.BooleanField(_("active"), default=True)
-    default_warehouse = models.ForeignKey(
-        "self", verbose_name=_("default warehouse"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-        limit_choices_to={"kind": OrganisationKind.WAREHOUSE},
-        help_text=_("Where this organisation's approved referrals are packed, when there is "
-                    "more than one warehouse."),
-    )
-    contact_line = models.CharField(
-        _("contact line"), max_length=200, blank=True,
-        help_text=_("For the foundation: printed at the bottom of every delivery slip, e.g. "
-                    "“Stichting Babystart · 020 123 4567 · info@babystart.nl”."),
-    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()

@@ -341,7 +341,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReferralStatusEnum": "logistics.models.ReferralStatus",
         "NormStatusEnum": "eligibility.models.NormStatus",
-        "OutcomeEnum": ["eligible", "not_eligible", "manual_review"],
+        "OutcomeEnum": "eligibility.models.Outcome",
         "EligibilityOverrideEnum": "logistics.models.EligibilityOverride",
     },
 }

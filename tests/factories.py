@@ -1,7 +1,7 @@
 import factory
 from django.contrib.auth.models import Group
 
-from logistics.models import Item, KitComponent, KitType, Warehouse
+from logistics.models import Item, KitComponent, KitType, OrganisationSettings, Warehouse
 from startpakket.models import Organisation, User
 from startpakket.roles import ORGANISATION_KIND_FOR_ROLE, OrganisationKind, Role
 
@@ -66,6 +66,16 @@ class WarehouseFactory(OrganisationFactory):
     code = factory.Sequence(lambda n: f"magazijn-{n}")
     name = factory.Sequence(lambda n: f"Magazijn {n}")
     kind = OrganisationKind.WAREHOUSE
+
+
+class OrganisationSettingsFactory(factory.django.DjangoModelFactory):
+    """What logistics keeps about an organisation: ``default_warehouse=…`` for a referring
+    organisation, ``contact_line=…`` for the foundation."""
+
+    class Meta:
+        model = OrganisationSettings
+
+    organisation = factory.SubFactory(OrganisationFactory)
 
 
 class ItemFactory(factory.django.DjangoModelFactory):

@@ -3,7 +3,7 @@ import datetime
 from rest_framework import serializers
 
 from eligibility import explain, rules
-from eligibility.models import Category, IncomeKind, NormStatus
+from eligibility.models import Category, IncomeKind, NormStatus, Outcome
 
 MAX_AMOUNT_DIGITS = 9
 
@@ -53,7 +53,7 @@ def money(value):
 class DecisionSerializer(serializers.Serializer):
     """The decision as DESIGN §7.2 lists it; money as strings with 2 decimals."""
 
-    outcome = serializers.ChoiceField(choices=[o.value for o in rules.Outcome])
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
     eligible = serializers.BooleanField(allow_null=True)
     category = serializers.ChoiceField(choices=Category.choices, allow_null=True)
     norm = serializers.CharField(allow_null=True)

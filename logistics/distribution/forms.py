@@ -1,6 +1,5 @@
 """The forms of the warehouse's work: making a pick list, packing, recording a delivery."""
 
-import re
 import uuid
 
 from django import forms
@@ -9,17 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from logistics.distribution.services import DEFAULT_PACKAGES, MAX_PACKAGES
 from logistics.models import Warehouse
+from logistics.referrals.codes import parse_code
 from logistics.referrals.forms import ActionForm, ReasonForm
-
-# A referral code however it arrives: typed in lower case, with spaces for hyphens, or read by
-# a phone's camera from the slip's QR code into the field.
-_CODE = re.compile(r"BSP[\s-]*([0-9]{4})[\s-]*([0-9]{5,})", re.IGNORECASE)
-
-
-def parse_code(text: str) -> str | None:
-    """``"bsp 2026 00042"`` → ``"BSP-2026-00042"``; None when no code is in ``text``."""
-    match = _CODE.search(text or "")
-    return f"BSP-{match[1]}-{match[2]}" if match else None
 
 
 class PickListForm(forms.Form):

@@ -23,8 +23,7 @@ from logistics.distribution.forms import (
 from logistics.models import Referral, ReferralStatus
 from logistics.referrals import selectors as referral_selectors
 from logistics.stock import selectors as stock_selectors
-from startpakket import audit
-from startpakket import refusals as actions
+from startpakket import audit, refusals
 from startpakket.downloads import pdf_or_message, pdf_response
 from startpakket.errors import DomainError
 from startpakket.paging import page_of
@@ -62,7 +61,7 @@ def pick_list_list(request):
     if request.user.has_perm("logistics.add_picklist") and warehouses:
         form = PickListForm(request.POST or None, warehouses=warehouses)
         if request.method == "POST":
-            pick_list = actions.perform(request, form, lambda data: services.create_pick_list(
+            pick_list = refusals.perform(request, form, lambda data: services.create_pick_list(
                 warehouse=data["warehouse"], user=request.user,
                 max_packages=data["max_packages"], token=data["token"]), _made)
             if pick_list is not None:
@@ -120,7 +119,7 @@ def pack(request, pk):
         try:
             packed = services.pack(pick_list=pick_list, user=request.user, codes=form.chosen())
         except DomainError as error:
-            form.add_error(None, error.detail)
+            refusals.show_on_form(form, error)
         else:
             if packed:
                 messages.success(request, ngettext(
@@ -166,7 +165,7 @@ def take_off(request, pk):
                         "%(count)d kits taken off the list; they wait for a next list.",
                         len(taken)) % {"count": len(taken)}
 
-    taken = actions.perform(request, form, lambda data: services.take_off(
+    taken = refusals.perform(request, form, lambda data: services.take_off(
         pick_list=pick_list, user=request.user, codes=data["referrals"]), done)
     if taken is not None:
         return redirect("pick_lists:detail", pk=pick_list.pk)
@@ -199,8 +198,7 @@ def find(request):
     form = FindCodeForm(request.GET)
     if not form.is_valid():
         return _page(request, form)
-    referral = referral_selectors.referrals_for(request.user).filter(
-        code=form.cleaned_data["code"]).first()
+    referral = referral_selectors.find_referral(request.user, form.cleaned_data["code"])
     if referral is None:
         form.add_error("code", _("No kit with code %(code)s is on its way from your warehouse.")
                        % {"code": form.cleaned_data["code"]})
@@ -213,8 +211,8 @@ def _referral(request, code) -> Referral:
 
 def _after(request, form, referral: Referral):
     """Back to the code page, or to the referral if the user still sees it (a coordinator)."""
-    if form.data.get("next") != "deliveries" and referral_selectors.referrals_for(
-            request.user).filter(pk=referral.pk).exists():
+    if form.data.get("next") != "deliveries" and referral_selectors.may_see(request.user,
+                                                                            referral):
         return redirect(reverse("referrals:detail", args=[referral.code]))
     return redirect("deliveries:find")
 
@@ -226,7 +224,7 @@ def _record(request, code, key, form, perform, done):
         messages.info(request, _("%(code)s was already recorded as delivered.") % {"code": code})
         return redirect("deliveries:find")
     referral = _referral(request, code)
-    changed = actions.perform(request, form, lambda data: perform(referral, data), done)
+    changed = refusals.perform(request, form, lambda data: perform(referral, data), done)
     if changed is not None:
         return _after(request, form, changed)
     return _page(request, FindCodeForm(initial={"code": referral.code}), referral, {key: form})

@@ -1,5 +1,6 @@
 """The logistics models, one module per part of DESIGN §5."""
 
+from logistics.models.organisations import OrganisationSettings, settings_of
 from logistics.models.pick_lists import PickList, PickListEntry
 from logistics.models.referrals import (
     DELIVERY_TARGET,
@@ -32,6 +33,7 @@ __all__ = [
     "KitType",
     "Language",
     "MovementKind",
+    "OrganisationSettings",
     "PickList",
     "PickListEntry",
     "Referral",
@@ -45,4 +47,5 @@ __all__ = [
     "StockMovement",
     "Unit",
     "Warehouse",
+    "settings_of",
 ]

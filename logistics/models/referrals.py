@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from eligibility import rules
 from logistics.models.stock import KitType, Reservation, Warehouse
 from startpakket.models import Organisation
 
@@ -58,8 +59,10 @@ class Language(models.TextChoices):
 
 
 class EligibilityOverride(models.TextChoices):
-    ELIGIBLE = "eligible", _("qualifies")
-    NOT_ELIGIBLE = "not_eligible", _("does not qualify")
+    """The outcomes a coordinator can set: the check's own, less "to be assessed"."""
+
+    ELIGIBLE = rules.Outcome.ELIGIBLE, _("qualifies")
+    NOT_ELIGIBLE = rules.Outcome.NOT_ELIGIBLE, _("does not qualify")
 
 
 class ReferralNumber(models.Model):

@@ -1,20 +1,22 @@
 """Forms of the referral pages: the nurse's referral form and the small forms of each decision.
 
-The forms validate and normalise; ``logistics.referrals.services`` does the work.
+The forms parse what was typed into types (a date, a number, a phone number, a kit type);
+the rules a referral must meet are the service's (``logistics.referrals.input``), which refuses
+with field errors that the page shows at their fields.
 """
 
 import hashlib
 import json
 import uuid
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
+from eligibility import snapshot
 from eligibility.forms import AMOUNT_FIELD_PREFIX, HOUSEHOLD_FIELDS, HouseholdIncomeForm
 from logistics.models import (
     EligibilityOverride,
@@ -25,8 +27,8 @@ from logistics.models import (
     Warehouse,
 )
 from logistics.models.referrals import MAX_BABIES
-from logistics.referrals.rules import NO_EXTENSION, due_date_window, normalise_postcode
-from logistics.referrals.services import ReferralInput
+from logistics.referrals.input import MAX_HOUSE_NUMBER, ReferralInput
+from logistics.referrals.rules import due_date_window
 from logistics.stock import selectors as stock_selectors
 from logistics.stock.forms import ItemChoiceField
 
@@ -67,8 +69,9 @@ class ReferralForm(HouseholdIncomeForm):
     street = forms.CharField(label=_("Street"), max_length=200,
                              widget=forms.TextInput(attrs=NOT_MINE))
     house_number = forms.IntegerField(
-        label=_("House number"), min_value=1, max_value=99999,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", **NOT_MINE}),
+        label=_("House number"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1,
+                                        "max": MAX_HOUSE_NUMBER, **NOT_MINE}),
     )
     house_number_suffix = forms.CharField(
         label=_("Addition"), max_length=10, required=False,
@@ -100,10 +103,10 @@ class ReferralForm(HouseholdIncomeForm):
     )
     # Made when the form is first shown and kept through "Check": sending it twice stores once.
     token = forms.UUIDField(widget=forms.HiddenInput)
+    # Not required here: the service refuses a referral without consent, with its reason.
     consent = forms.BooleanField(
         label=_("The parent agrees that these details are shared with the foundation to "
-                "deliver the start-kit."),
-        error_messages={"required": _("The parent's consent is needed to share these data.")},
+                "deliver the start-kit."), required=False,
     )
 
     SECTIONS = {
@@ -118,44 +121,19 @@ class ReferralForm(HouseholdIncomeForm):
         self.earliest, self.latest = due_date_window(timezone.localdate())
         self.fields["due_date"].widget.attrs.update(
             {"min": self.earliest.isoformat(), "max": self.latest.isoformat()})
-        kit_types = stock_selectors.referable_kit_types()
-        self.fields["kit_type"].queryset = kit_types
-        self.kit_types = list(kit_types)
+        # Any kit type's code parses; the list offers those a family can be referred for, and
+        # the service refuses the others.
+        self.fields["kit_type"].queryset = KitType.objects.all()
+        self.kit_types = list(stock_selectors.referable_kit_types())
+        self.fields["kit_type"].choices = [
+            ("", self.fields["kit_type"].empty_label),
+            *((kit_type.code, kit_type.name) for kit_type in self.kit_types)]
         if len(self.kit_types) == 1:
             self.fields["kit_type"].initial = self.kit_types[0].code
-            self.fields["kit_type"].empty_label = None
+            self.fields["kit_type"].choices = self.fields["kit_type"].choices[1:]
 
     def section(self, name: str):
         return [self[field] for field in self.SECTIONS[name]]
-
-    def clean_postcode(self):
-        postcode = normalise_postcode(self.cleaned_data["postcode"])
-        if postcode is None:
-            raise forms.ValidationError(
-                _("Not a Dutch postcode: four digits (the first not 0) and two letters, "
-                  "such as 1234 AB."), code="invalid")
-        return postcode
-
-    def clean_due_date(self):
-        day = self.cleaned_data["due_date"]
-        if day < self.earliest:
-            raise forms.ValidationError(
-                _("A baby born before %(date)s is too old for a start-kit."),
-                code="too_early", params={"date": formats.date_format(self.earliest)})
-        if day > self.latest:
-            raise forms.ValidationError(
-                _("The due date can be at most ten months away: %(date)s at the latest."),
-                code="too_late", params={"date": formats.date_format(self.latest)})
-        return day
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"]
-        if phone and phone.extension:
-            raise forms.ValidationError(NO_EXTENSION, code="extension")
-        return phone
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
 
     def drop_errors_except_the_check(self) -> None:
         """For "Check": only the household and income need to be right yet; the nurse can
@@ -178,6 +156,12 @@ class ReferralForm(HouseholdIncomeForm):
             "incomes": [[income.kind, str(income.amount)] for income in self.incomes()],
         })
         return hashlib.sha256(content.encode()).hexdigest()[:32]
+
+    def parsed_fields(self) -> dict:
+        """The referral's fields that parsed, for the service's rules (``input.field_errors``)
+        while others are still missing or unreadable."""
+        names = set(ReferralInput.__dataclass_fields__) - {"household", "incomes"}
+        return {name: value for name, value in self.cleaned_data.items() if name in names}
 
     def referral_input(self) -> ReferralInput:
         data = self.cleaned_data
@@ -220,16 +204,16 @@ class ReferralEditForm(ReferralForm):
 
 def initial_from(referral: Referral) -> dict:
     """The form's fields as the referral has them."""
-    household = referral.household
+    household = snapshot.household_from_json(referral.household)
     return {
         **{name: getattr(referral, name) for name in (
             "parent_first_name", "parent_last_name", "phone", "email", "language", "street",
             "house_number", "house_number_suffix", "postcode", "city", "due_date", "babies",
             "delivery_notes", "consent")},
         "kit_type": referral.kit_type.code,
-        **{name: household[name] for name in HOUSEHOLD_FIELDS},
-        **{AMOUNT_FIELD_PREFIX + income["kind"]: Decimal(income["amount"])
-           for income in referral.incomes},
+        **{name: getattr(household, name) for name in HOUSEHOLD_FIELDS},
+        **{AMOUNT_FIELD_PREFIX + income.kind: income.amount
+           for income in snapshot.incomes_from_json(referral.incomes)},
     }
 
 
@@ -299,7 +283,7 @@ class ApproveForm(ActionForm):
 
     def __init__(self, *args, warehouses, default=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["warehouse"].queryset = Warehouse.objects.active().order_by("name")
+        self.fields["warehouse"].queryset = Warehouse.objects.active()
         self.fields["warehouse"].choices = [
             ("", self.fields["warehouse"].empty_label),
             *((warehouse.pk, warehouse.name) for warehouse in warehouses),

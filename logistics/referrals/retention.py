@@ -119,16 +119,6 @@ def _anonymous_check(stored: dict) -> dict:
     }
 
 
-def _anonymous_household(household: dict) -> dict:
-    """The household's composition without ages: one or two parents, how many children."""
-    return {
-        "applicant_age": None,
-        "has_partner": bool(household.get("has_partner")),
-        "partner_age": None,
-        "children": household.get("children", 0),
-    }
-
-
 ANONYMISED_FIELDS = [
     "parent_first_name", "parent_last_name", "phone", "email", "street", "house_number",
     "house_number_suffix", "postcode", "due_date", "delivery_notes", "consent_date",
@@ -156,7 +146,7 @@ def _anonymise_referral(referral: Referral, closed_at: datetime.datetime) -> Non
         referral.delivered_on = referral.delivered_on.replace(day=1)
     referral.delivery_notes = ""
     referral.override_reason = ""
-    referral.household = _anonymous_household(referral.household)
+    referral.household = snapshot.household_without_ages(referral.household)
     referral.incomes = []
     referral.eligibility = _anonymous_check(referral.eligibility)
     referral.submission_token = None

@@ -5,16 +5,11 @@ import calendar
 import datetime
 import re
 
-from django.utils.translation import gettext_lazy as _
-
 from logistics.models import Referral, ReservationState
 
 # Four digits not starting with 0, two letters; SA, SD and SS are not used in the Netherlands.
 _POSTCODE = re.compile(r"^([1-9][0-9]{3})\s*([A-Za-z]{2})$")
 _UNUSED_LETTERS = {"SA", "SD", "SS"}
-
-# Extensions belong to offices; the family is called directly, so one is a typo or a mistake.
-NO_EXTENSION = _("Enter the number without an extension.")
 
 MONTHS_AHEAD = 10  # a due date is at most ten months away
 MONTHS_PAST = 12  # a baby born up to a year ago can still get a kit

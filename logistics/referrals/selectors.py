@@ -5,7 +5,7 @@ import datetime
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from logistics.models import PickList, Referral, ReferralStatus
+from logistics.models import PickList, Referral, ReferralStatus, ReferralStatusChange
 from startpakket.roles import Role
 
 DUPLICATE_WINDOW = datetime.timedelta(days=60)
@@ -58,3 +58,17 @@ def last_pick_list(referral: Referral) -> PickList | None:
     entry = (referral.pick_list_entries.select_related("pick_list").order_by("-pick_list_id")
              .first())
     return entry.pick_list if entry else None
+
+
+def history_of(referral: Referral) -> list[ReferralStatusChange]:
+    """The referral's status changes, oldest first, with who made them."""
+    return list(referral.history.select_related("by"))
+
+
+def find_referral(user, code: str) -> Referral | None:
+    """The referral with ``code`` if the user may see it (``referrals_for``), else None."""
+    return referrals_for(user).filter(code=code).first()
+
+
+def may_see(user, referral: Referral) -> bool:
+    return referrals_for(user).filter(pk=referral.pk).exists()

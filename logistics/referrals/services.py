@@ -6,9 +6,7 @@ history row; e-mail after the commit. The transition table and its guard are in
 """
 
 import uuid
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,7 +19,6 @@ from eligibility import services as eligibility
 from eligibility.explain import error_text
 from logistics.models import (
     EligibilityOverride,
-    KitType,
     Referral,
     ReferralNumber,
     ReferralStatus,
@@ -29,34 +26,13 @@ from logistics.models import (
     ReservationState,
     Warehouse,
 )
-from logistics.referrals import notifications
+from logistics.models.organisations import settings_of
+from logistics.referrals import codes, notifications
+from logistics.referrals.input import ReferralInput, validated
 from logistics.referrals.workflow import Action, change_status, lock_referral, require
 from logistics.stock import services as stock
 from startpakket.errors import ConflictError, FieldError, UnprocessableError
 from startpakket.roles import Role
-
-
-@dataclass(frozen=True)
-class ReferralInput:
-    """A referral as the form or the API hands it over: validated and normalised."""
-
-    parent_first_name: str
-    parent_last_name: str
-    phone: object  # a phonenumbers.PhoneNumber
-    email: str
-    language: str
-    street: str
-    house_number: int
-    house_number_suffix: str
-    postcode: str
-    city: str
-    due_date: date
-    babies: int
-    kit_type: KitType
-    delivery_notes: str
-    consent: bool
-    household: rules.Household
-    incomes: tuple[rules.Income, ...]
 
 
 def assess(household: rules.Household, incomes, on: date | None = None) -> rules.Decision:
@@ -73,12 +49,12 @@ def assess(household: rules.Household, incomes, on: date | None = None) -> rules
 
 
 def _next_code(year: int) -> str:
-    """``BSP-<year>-<5 digits>``, counted per year. The counter row is locked until the referral
-    is stored, so two referrals never get the same number."""
+    """The next code of ``year`` (``codes.format_code``), counted per year. The counter row is
+    locked until the referral is stored, so two referrals never get the same number."""
     ReferralNumber.objects.get_or_create(year=year)
     ReferralNumber.objects.filter(year=year).update(last=F("last") + 1)
     number = ReferralNumber.objects.select_for_update().get(year=year).last
-    return f"BSP-{year}-{number:05d}"
+    return codes.format_code(year, number)
 
 
 class NotEligible(ConflictError):
@@ -109,23 +85,25 @@ def _stored(data: ReferralInput, decision: rules.Decision) -> dict:
     referral and a corrected one take from their input."""
     return {
         **{name: getattr(data, name) for name in INPUT_FIELDS},
-        "household": {
-            "applicant_age": data.household.applicant_age,
-            "has_partner": data.household.has_partner,
-            "partner_age": data.household.partner_age,
-            "children": data.household.children,
-        },
-        "incomes": [{"kind": i.kind, "amount": f"{Decimal(i.amount):.2f}"}
-                    for i in data.incomes],
+        "household": snapshot.household_to_json(data.household),
+        "incomes": snapshot.incomes_to_json(data.incomes),
         # When the check ran: a correction runs it again (the referral's date stays).
         "eligibility": {**snapshot.to_snapshot(decision),
                         "checked_on": timezone.localdate().isoformat()},
     }
 
 
-def _require_consent(data: ReferralInput) -> None:
-    if not data.consent:
-        raise FieldError("consent", _("The parent's consent is needed to share these data."))
+def _checked(data: ReferralInput) -> tuple[ReferralInput, rules.Decision]:
+    """``data`` validated and normalised (``input.validated``), and the check's decision on it;
+    every objection to the fields and to the household or incomes at once, as field errors."""
+    data, errors = validated(data)
+    try:
+        decision = assess(data.household, data.incomes)
+    except FieldError as error:
+        raise FieldError.of({**errors, **error.errors}) from None
+    if errors:
+        raise FieldError.of(errors)
+    return data, decision
 
 
 @transaction.atomic
@@ -137,8 +115,7 @@ def submit_referral(*, user, data: ReferralInput, token: uuid.UUID | None = None
     if token is not None and (earlier := Referral.objects.filter(
             submission_token=token, referred_by=user).first()):
         raise AlreadySubmitted(earlier)
-    _require_consent(data)
-    decision = assess(data.household, data.incomes)
+    data, decision = _checked(data)
     today = timezone.localdate()
     referral = Referral.objects.create(
         code=_next_code(today.year),
@@ -179,11 +156,14 @@ def require_reason(reason: str) -> str:
 
 def default_warehouse(organisation, active: list[Warehouse]) -> Warehouse | None:
     """Where a referral of this organisation is packed unless someone chooses: its default
-    warehouse if that is active, else the only active warehouse, else none. Pure, so a page
-    listing many referrals can ask it without a query each."""
+    warehouse (``OrganisationSettings``) if that is active, else the only active warehouse, else
+    none. Without a query when the organisation was fetched with
+    ``select_related("logistics_settings")``, so a page listing many referrals can ask it for
+    each."""
     by_id = {warehouse.pk: warehouse for warehouse in active}
-    if organisation.default_warehouse_id in by_id:
-        return by_id[organisation.default_warehouse_id]
+    chosen = settings_of(organisation).default_warehouse_id
+    if chosen in by_id:
+        return by_id[chosen]
     return active[0] if len(active) == 1 else None
 
 
@@ -256,12 +236,11 @@ def update_referral(*, referral: Referral, user, data: ReferralInput, answer: st
     outcome no longer holds, as it was set on the old data. The consent date stays: the
     consent is for the same purpose."""
     answer = require_reason(answer)
-    _require_consent(data)
     referral = lock_referral(referral)
     # Refused before the check: a referral that is no longer waiting for its answer says so,
     # whatever the new data are.
     require(user, referral, Action.RESUBMIT)
-    fields = _stored(data, assess(data.household, data.incomes))
+    fields = _stored(*_checked(data))
     for name, value in fields.items():
         setattr(referral, name, value)
     referral.eligibility_override = ""

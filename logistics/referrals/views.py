@@ -1,9 +1,8 @@
 """The referral pages (DESIGN §7.3): the nurse's form, the lists, one referral, and the
 coordinator's approval queue. Every read goes through ``selectors.referrals_for``; every change
-through ``services.referrals``."""
+through ``referrals.services``."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import (
@@ -16,12 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from eligibility import explain
+from eligibility import explain, snapshot
 from eligibility import services as eligibility
-from eligibility.models import IncomeKind
+from eligibility.models import IncomeKind, Outcome
 from logistics.models import (
     EligibilityOverride,
     Referral,
@@ -29,6 +27,7 @@ from logistics.models import (
     ReferralStatusChange,
     Warehouse,
 )
+from logistics.referrals import input as referral_input
 from logistics.referrals import selectors, services
 from logistics.referrals.forms import (
     ApproveForm,
@@ -41,20 +40,14 @@ from logistics.referrals.forms import (
 )
 from logistics.referrals.rules import goods_packed, urgency
 from logistics.referrals.workflow import OPEN_STATUSES, Action, available_actions
-from startpakket import audit
-from startpakket import refusals as actions
+from logistics.stock import selectors as stock_selectors
+from startpakket import audit, refusals
 from startpakket.errors import DomainError, FieldError
 from startpakket.paging import page_of
 from startpakket.roles import Role
 
 PAGE_SIZE = 25
 S = ReferralStatus
-
-OUTCOME_LABELS = {
-    "eligible": gettext_lazy("Qualifies"),
-    "not_eligible": gettext_lazy("Does not qualify"),
-    "manual_review": gettext_lazy("To be assessed"),
-}
 
 
 def _urgency(referral: Referral, today) -> str:
@@ -74,7 +67,11 @@ class Row:
 
     @property
     def outcome_label(self):
-        return OUTCOME_LABELS.get(self.outcome, "")
+        return Outcome(self.outcome).label if self.outcome else ""
+
+    @property
+    def eligible(self) -> bool:
+        return self.outcome == Outcome.ELIGIBLE
 
 
 def _row(referral: Referral, today, *, with_outcome: bool) -> Row:
@@ -135,7 +132,7 @@ def edit(request, code):
 
     return _form_page(request, form, store, {
         "referral": referral,
-        "question": _question(referral.history.select_related("by")),
+        "question": _question(selectors.history_of(referral)),
     })
 
 
@@ -153,6 +150,11 @@ def _form_page(request, form: ReferralForm, store, context: dict | None = None):
         decision = _assess(form)
         if decision is not None:
             outcome, checked = _explained(decision), form.check_digest()
+        if refer and (errors := referral_input.field_errors(form.parsed_fields())):
+            # The service's rules judge what did parse, before the outcome is shown or the
+            # referral stored, so that every mistake shows at once (the service asks again).
+            refusals.show_on_form(form, FieldError.of(errors))
+            valid = False
         if refer and valid and decision is not None:
             if request.POST.get("checked") != checked:
                 unseen = True
@@ -179,7 +181,7 @@ def _assess(form: ReferralForm):
     try:
         return services.assess(form.household(), form.incomes())
     except FieldError as error:
-        form.add_error(form.field_for_path(error.field), error.detail)
+        refusals.show_on_form(form, error, form.field_for_path)
         return None
 
 
@@ -189,24 +191,22 @@ def _submit(request, form: ReferralForm) -> Referral | None:
                                         token=form.cleaned_data["token"])
     except services.AlreadySubmitted as error:
         return error.referral  # a double tap: show the referral the first tap made
-    except FieldError as error:
-        form.add_error(form.field_for_path(error.field), error.detail)
     except DomainError as error:
-        form.add_error(None, error.detail)
+        refusals.show_on_form(form, error, form.field_for_path)
     return None
 
 
 def _update(request, referral: Referral, form: ReferralEditForm) -> Referral | None:
+    def field_for(path: str) -> str | None:
+        # The service calls the answer a reason, as in every status change.
+        return "answer" if path == "reason" else form.field_for_path(path)
+
     try:
         return services.update_referral(referral=referral, user=request.user,
                                         data=form.referral_input(),
                                         answer=form.cleaned_data["answer"])
-    except FieldError as error:
-        # The service calls the answer a reason, as in every status change.
-        field = "answer" if error.field == "reason" else form.field_for_path(error.field)
-        form.add_error(field, error.detail)
     except DomainError as error:
-        form.add_error(None, error.detail)
+        refusals.show_on_form(form, error, field_for)
     return None
 
 
@@ -251,9 +251,11 @@ def queue(request):
     forms."""
     referrals = selectors.with_duplicate_flag(
         selectors.referrals_for(request.user).filter(status=S.SUBMITTED)
-    ).defer("household", "incomes").order_by("due_date", "id")
+    ).defer("household", "incomes").select_related(
+        "organisation__logistics_settings"  # each row's default warehouse, in the same query
+    ).order_by("due_date", "id")
     page = page_of(referrals, request.GET.get("page"), PAGE_SIZE)
-    warehouses = list(Warehouse.objects.active().order_by("name"))
+    warehouses = stock_selectors.active_warehouses()
     today = timezone.localdate()
     rows = []
     for referral in page:
@@ -302,8 +304,8 @@ def _action_forms(request, referral: Referral, bound: dict) -> dict:
     ``bound`` ones (that came back with errors) in their place."""
     may = available_actions(request.user, referral)
     forms = {}
-    if Action.APPROVE in may and services.outcome_of(referral) == "eligible":
-        warehouses = list(Warehouse.objects.active().order_by("name"))
+    if Action.APPROVE in may and services.outcome_of(referral) == Outcome.ELIGIBLE:
+        warehouses = stock_selectors.active_warehouses()
         forms["approve"] = ApproveForm(
             auto_id="id_approve_%s", warehouses=warehouses,
             default=services.default_warehouse(referral.organisation, warehouses))
@@ -330,7 +332,7 @@ def _detail_page(request, referral: Referral, bound: dict | None = None):
     user = request.user
     # Every showing of the page, also after an action's refusal: each shows the family's data.
     audit.record_read(user=user, obj=referral, what=audit.REFERRAL_VIEWED)
-    history = list(referral.history.select_related("by"))
+    history = selectors.history_of(referral)
     today = timezone.localdate()
     may_print_slip = Action.PRINT_SLIP in available_actions(user, referral)
     pick_list = (selectors.last_pick_list(referral)
@@ -354,13 +356,14 @@ def _detail_page(request, referral: Referral, bound: dict | None = None):
         "history": history,
         "question": question,
         "outcome": services.outcome_of(referral),
+        "eligible": services.outcome_of(referral) == Outcome.ELIGIBLE,
         "override_label": (EligibilityOverride(referral.eligibility_override).label
                            if referral.eligibility_override else ""),
         **_explained(services.decision_of(referral)),
         "checked_on": services.checked_on(referral),
-        "household": referral.household,
-        "incomes": [(IncomeKind(income["kind"]).label, Decimal(income["amount"]))
-                    for income in referral.incomes],
+        "household": snapshot.household_from_json(referral.household),
+        "incomes": [(IncomeKind(income.kind).label, income.amount)
+                    for income in snapshot.incomes_from_json(referral.incomes)],
         "duplicates": (selectors.possible_duplicates(referral)
                        if user.has_role(Role.COORDINATOR) else []),
         "forms": _action_forms(request, referral, bound or {}),
@@ -376,7 +379,7 @@ def _act(request, code, action: str, form, perform, done):
     ``done(referral)`` as the message. A refusal is shown on the form (or, from the queue, as
     a message there), and nothing has changed."""
     referral = _referral(request, code)
-    changed = actions.perform(request, form, lambda data: perform(referral, data), done)
+    changed = refusals.perform(request, form, lambda data: perform(referral, data), done)
     if changed is not None:
         return _back(form, changed)
     if form.back_to_queue():
@@ -404,7 +407,7 @@ def _reason_action(request, code, action, label, service, done):
 @permission_required("logistics.decide_referral", raise_exception=True)
 @require_POST
 def approve(request, code):
-    warehouses = list(Warehouse.objects.active().order_by("name"))
+    warehouses = stock_selectors.active_warehouses()
     form = ApproveForm(request.POST, auto_id="id_approve_%s", warehouses=warehouses)
 
     def perform(referral, data):

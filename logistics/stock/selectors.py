@@ -20,6 +20,11 @@ def warehouses_for(user) -> QuerySet[Warehouse]:
     return Warehouse.objects.none()
 
 
+def active_warehouses() -> list[Warehouse]:
+    """The warehouses that pack kits now, by name: to choose one for an approval."""
+    return list(Warehouse.objects.active().order_by("name"))
+
+
 def kit_types() -> QuerySet[KitType]:
     return KitType.objects.active().prefetch_related("components__item")
 

@@ -11,6 +11,8 @@ from logistics.models import Item
 from logistics.stock import selectors
 from logistics.stock import services as stock
 from logistics.stock.forms import AdjustForm, CountForm, LedgerFilterForm, ReceiveForm, TransferForm
+from startpakket import refusals
+from startpakket.errors import DomainError
 from startpakket.paging import page_of
 
 LEDGER_PAGE_SIZE = 50
@@ -54,9 +56,8 @@ def _booking_page(request, form_class, template, book, done_message, *, minimum=
         except stock.AlreadyBooked as error:
             messages.info(request, error.detail)
             return redirect(_levels_url(warehouse))
-        except (stock.CountBelowReserved, stock.CountedWhileMoving,
-                stock.InsufficientStock) as error:
-            form.add_error(None, error.detail)
+        except DomainError as error:
+            refusals.show_on_form(form, error)
         else:
             messages.success(request, done_message(movements))
             return redirect(_levels_url(warehouse))

@@ -83,3 +83,31 @@ def test_demo_referrals_in_several_states_once(settings):
     warehouse = PickList.objects.get().warehouse
     assert distribution_selectors.waiting(warehouse).count() == 4
     assert ledger.find_drift() == []
+
+
+def test_the_demo_foundation_has_a_contact_line_a_rerun_keeps_a_coordinators_change(settings):
+    from logistics.demo import DEMO_CONTACT_LINE
+    from logistics.models import OrganisationSettings
+
+    settings.DEMO = True
+    call_command("load_demo", stdout=io.StringIO())
+    row = OrganisationSettings.objects.get()
+    assert (row.organisation.code, row.contact_line) == ("stichting-demo", DEMO_CONTACT_LINE)
+    row.contact_line = ""
+    row.save(update_fields=["contact_line"])
+    call_command("load_demo", stdout=io.StringIO())
+    assert list(OrganisationSettings.objects.values_list("contact_line", flat=True)) == [""]
+
+
+def test_load_demo_prints_the_users_as_before(settings):
+    settings.DEMO = True
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "",
+        f"Demo users (password: {DEMO_PASSWORD}):",
+        f"  {'verpleegkundige':<16} {'Verwijzer':<22} JGZ Demo",
+        f"  {'magazijn':<16} {'Magazijnvrijwilliger':<22} Magazijn Demo",
+        f"  {'coordinator':<16} {'Coördinator':<22} Stichting Startpakket Demo",
+        "",
+    ]

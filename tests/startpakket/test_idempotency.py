@@ -16,10 +16,11 @@ from startpakket.api.idempotency import MAX_KEY_LENGTH
 from startpakket.models import IdempotencyKey
 from startpakket.roles import Role
 from tests.factories import UserFactory
-from tests.logistics.test_api_referrals import URL, payload
-from tests.logistics.test_stock_concurrency import run_at_once
+from tests.helpers import referral_payload, run_at_once
 
 pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/referrals/"
 
 
 def post(api, body, key):
@@ -28,11 +29,11 @@ def post(api, body, key):
 
 def test_the_same_key_and_body_replays_the_first_answer(token_client, referrer):
     api = token_client(referrer)
-    first = post(api, payload(), "retry-1")
+    first = post(api, referral_payload(), "retry-1")
     assert first.status_code == 201
     assert "Idempotent-Replayed" not in first
 
-    again = post(api, payload(), "retry-1")
+    again = post(api, referral_payload(), "retry-1")
 
     assert again.status_code == 201
     assert again.json() == first.json()
@@ -45,7 +46,7 @@ def test_the_same_key_and_body_replays_the_first_answer(token_client, referrer):
 
 def test_the_same_content_in_another_layout_is_the_same_request(token_client, referrer):
     api = token_client(referrer)
-    body = payload()
+    body = referral_payload()
     first = post(api, body, "layout")
     reordered = json.dumps(dict(reversed(list(body.items()))), indent=4)
     again = api.post(URL, reordered, content_type="application/json",
@@ -56,9 +57,9 @@ def test_the_same_content_in_another_layout_is_the_same_request(token_client, re
 
 def test_the_same_key_with_another_body_is_a_422(token_client, referrer):
     api = token_client(referrer)
-    assert post(api, payload(), "once").status_code == 201
+    assert post(api, referral_payload(), "once").status_code == 201
 
-    response = post(api, payload(parent_first_name="Fatima"), "once")
+    response = post(api, referral_payload(parent_first_name="Fatima"), "once")
 
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
@@ -68,8 +69,8 @@ def test_the_same_key_with_another_body_is_a_422(token_client, referrer):
 
 def test_keys_belong_to_one_user(token_client, referrer):
     colleague = UserFactory(role=Role.REFERRER, organisation=referrer.organisation)
-    first = post(token_client(referrer), payload(), "shared")
-    second = post(token_client(colleague), payload(), "shared")
+    first = post(token_client(referrer), referral_payload(), "shared")
+    second = post(token_client(colleague), referral_payload(), "shared")
     assert (first.status_code, second.status_code) == (201, 201)
     assert first.json()["code"] != second.json()["code"]
     assert Referral.objects.count() == 2
@@ -77,20 +78,20 @@ def test_keys_belong_to_one_user(token_client, referrer):
 
 def test_without_a_key_every_post_creates(token_client, referrer):
     api = token_client(referrer)
-    assert api.post(URL, payload(), format="json").status_code == 201
-    assert api.post(URL, payload(), format="json").status_code == 201
+    assert api.post(URL, referral_payload(), format="json").status_code == 201
+    assert api.post(URL, referral_payload(), format="json").status_code == 201
     assert Referral.objects.count() == 2
     assert not IdempotencyKey.objects.exists()
 
 
 def test_a_key_is_kept_for_a_day(token_client, referrer):
     api = token_client(referrer)
-    first = post(api, payload(), "daily")
+    first = post(api, referral_payload(), "daily")
     IdempotencyKey.objects.update(created_at=timezone.now() - datetime.timedelta(hours=23))
-    assert post(api, payload(), "daily").json() == first.json()
+    assert post(api, referral_payload(), "daily").json() == first.json()
 
     IdempotencyKey.objects.update(created_at=timezone.now() - datetime.timedelta(hours=25))
-    later = post(api, payload(parent_first_name="Fatima"), "daily")
+    later = post(api, referral_payload(parent_first_name="Fatima"), "daily")
 
     assert later.status_code == 201
     assert later.json()["code"] != first.json()["code"]
@@ -100,28 +101,29 @@ def test_a_key_is_kept_for_a_day(token_client, referrer):
 
 
 def test_expired_keys_of_anyone_are_removed(token_client, referrer):
-    post(token_client(UserFactory(role=Role.REFERRER)), payload(), "old")
+    post(token_client(UserFactory(role=Role.REFERRER)), referral_payload(), "old")
     IdempotencyKey.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
-    post(token_client(referrer), payload(), "new")
+    post(token_client(referrer), referral_payload(), "new")
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
 
 
 def test_a_refused_request_keeps_no_key_so_it_can_be_corrected(token_client, referrer):
     api = token_client(referrer)
-    refused = post(api, payload(postcode="0000 XX"), "fix-me")
+    refused = post(api, referral_payload(postcode="0000 XX"), "fix-me")
     assert refused.status_code == 400
     assert not IdempotencyKey.objects.exists()
-    refused = post(api, payload(household={"applicant_age": 30, "has_partner": True}), "fix-me")
+    refused = post(api, referral_payload(household={"applicant_age": 30, "has_partner": True}),
+                   "fix-me")
     assert refused.status_code == 400  # refused by the service, after the key was claimed
     assert not IdempotencyKey.objects.exists()
 
-    assert post(api, payload(), "fix-me").status_code == 201
+    assert post(api, referral_payload(), "fix-me").status_code == 201
     assert Referral.objects.count() == 1
 
 
 @pytest.mark.parametrize("key", ["", "   ", "x" * (MAX_KEY_LENGTH + 1), "tab\tkey"])
 def test_an_empty_or_overlong_key_is_a_400(token_client, referrer, key):
-    response = post(token_client(referrer), payload(), key)
+    response = post(token_client(referrer), referral_payload(), key)
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert "Idempotency-Key" in response.json()["errors"]
@@ -132,12 +134,12 @@ def test_an_empty_or_overlong_key_is_a_400(token_client, referrer, key):
 def test_a_key_of_the_longest_length_is_fine(token_client, referrer):
     key = "k" * MAX_KEY_LENGTH
     api = token_client(referrer)
-    assert post(api, payload(), key).status_code == 201
-    assert post(api, payload(), key)["Idempotent-Replayed"] == "true"
+    assert post(api, referral_payload(), key).status_code == 201
+    assert post(api, referral_payload(), key)["Idempotent-Replayed"] == "true"
 
 
 def test_the_key_does_not_open_other_doors(token_client, warehouse_user):
-    response = post(token_client(warehouse_user), payload(), "no-access")
+    response = post(token_client(warehouse_user), referral_payload(), "no-access")
     assert response.status_code == 403
     assert not IdempotencyKey.objects.exists()
 
@@ -148,7 +150,7 @@ def test_identical_requests_at_the_same_moment_create_one_referral():
     call_command("install_defaults", verbosity=0)
     referrer = UserFactory(role=Role.REFERRER)
     token = Token.objects.create(user=referrer)
-    body = payload()
+    body = referral_payload()
 
     def submit():
         api = APIClient()

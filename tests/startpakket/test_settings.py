@@ -4,27 +4,12 @@ import os
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_manage(*args, **env):
-    clean_env = {k: v for k, v in os.environ.items()
-                 if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean_env, "DATABASE_URL": "sqlite:///:memory:", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.helpers import ROOT, run_manage
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -9,7 +9,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import TEST_PASSWORD, make_referral
-from tests.startpakket.test_settings import run_manage
+from tests.helpers import run_manage
 
 pytestmark = pytest.mark.django_db
 

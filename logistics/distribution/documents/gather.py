@@ -17,7 +17,7 @@ from logistics.distribution.documents.content import (
     Slip,
     SlipsContent,
 )
-from logistics.models import PickList, Referral, ReservationLine, Unit
+from logistics.models import PickList, Referral, ReservationLine, Unit, settings_of
 from logistics.referrals.rules import goods_packed
 from startpakket.models import Organisation
 from startpakket.roles import OrganisationKind
@@ -99,10 +99,11 @@ def slips_content(referrals: list[Referral], *, warehouse, pick_list: PickList |
                   ) -> SlipsContent:
     """Slips for ``referrals`` (fetched ``with_slip_data``). Only name, address, phone, language
     and notes of the family: nothing of the household or the income."""
-    foundation = Organisation.objects.active().of_kind(OrganisationKind.FOUNDATION).first()
+    foundation = (Organisation.objects.active().of_kind(OrganisationKind.FOUNDATION)
+                  .select_related("logistics_settings").first())
     return SlipsContent(
         foundation=foundation.name if foundation else _("Startpakket"),
-        contact_line=foundation.contact_line if foundation else "",
+        contact_line=settings_of(foundation).contact_line if foundation else "",
         warehouse=warehouse.name,
         slips=tuple(_slip(referral) for referral in referrals),
         pick_list_number=pick_list.number if pick_list else None,

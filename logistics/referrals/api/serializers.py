@@ -4,17 +4,17 @@ Who sees what is decided by which output serializer a view picks: a volunteer's 
 household, income or eligibility fields, and only a coordinator's has the duplicate flag.
 """
 
-from django.utils import formats, timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from eligibility import rules
+from eligibility import rules, snapshot
 from eligibility.api.serializers import DecisionSerializer, HouseholdSerializer, IncomeSerializer
+from eligibility.models import Outcome
 from logistics.models import (
     EligibilityOverride,
+    KitType,
     Language,
     Referral,
     ReferralStatus,
@@ -22,9 +22,9 @@ from logistics.models import (
     Warehouse,
 )
 from logistics.models.referrals import MAX_BABIES
-from logistics.referrals.rules import NO_EXTENSION, due_date_window, normalise_postcode
-from logistics.referrals.services import ReferralInput, decision_of, outcome_of
-from logistics.stock import selectors as stock_selectors
+from logistics.referrals.input import MAX_HOUSE_NUMBER, ReferralInput
+from logistics.referrals.services import decision_of, outcome_of
+from logistics.referrals.workflow import Action, available_actions
 from startpakket.api.fields import CodeRelatedField
 
 MAX_INCOMES = 20
@@ -46,7 +46,8 @@ def _optional_text(name: str) -> serializers.CharField:
 
 class ReferralInputSerializer(serializers.Serializer):
     """``POST /referrals/``: the fields of DESIGN §4, flat, plus the household and incomes of the
-    eligibility check."""
+    eligibility check. Parsed here into their types; the rules they must meet are the
+    service's (``logistics.referrals.input``), which answers with field errors too."""
 
     parent_first_name = _text("parent_first_name")
     parent_last_name = _text("parent_last_name")
@@ -56,50 +57,20 @@ class ReferralInputSerializer(serializers.Serializer):
                                    allow_blank=True, default="")
     language = serializers.ChoiceField(choices=Language.choices, default=Language.DUTCH)
     street = _text("street")
-    house_number = serializers.IntegerField(min_value=1, max_value=99999)
+    house_number = serializers.IntegerField(help_text=f"1 to {MAX_HOUSE_NUMBER}.")
     house_number_suffix = _optional_text("house_number_suffix")
     # Longer than the stored form, which has its spaces and case put right.
     postcode = serializers.CharField(max_length=20, help_text="e.g. 1234 AB or 1234ab.")
     city = _text("city")
     due_date = serializers.DateField(help_text="Due date, or birth date if the baby is born.")
-    babies = serializers.IntegerField(min_value=1, max_value=MAX_BABIES, default=1)
-    kit_type = CodeRelatedField(slug_field="code", queryset=stock_selectors.referable_kit_types())
+    babies = serializers.IntegerField(default=1, help_text=f"1 to {MAX_BABIES}.")
+    kit_type = CodeRelatedField(slug_field="code", queryset=KitType.objects.all(),
+                                help_text="A kit type in use, with contents.")
     delivery_notes = _optional_text("delivery_notes")
     consent = serializers.BooleanField(
         help_text="The parent agrees to share these data; must be true.")
     household = HouseholdSerializer()
     incomes = IncomeSerializer(many=True, allow_empty=True, max_length=MAX_INCOMES)
-
-    def validate_phone(self, value):
-        if value and value.extension:
-            raise serializers.ValidationError(str(NO_EXTENSION))
-        return value
-
-    def validate_postcode(self, value: str) -> str:
-        postcode = normalise_postcode(value)
-        if postcode is None:
-            raise serializers.ValidationError(
-                _("Not a Dutch postcode: four digits (the first not 0) and two letters, "
-                  "such as 1234 AB."))
-        return postcode
-
-    def validate_due_date(self, value):
-        earliest, latest = due_date_window(timezone.localdate())
-        if value < earliest:
-            raise serializers.ValidationError(
-                _("A baby born before %(date)s is too old for a start-kit.")
-                % {"date": formats.date_format(earliest)})
-        if value > latest:
-            raise serializers.ValidationError(
-                _("The due date can be at most ten months away: %(date)s at the latest.")
-                % {"date": formats.date_format(latest)})
-        return value
-
-    def validate_consent(self, value: bool) -> bool:
-        if not value:
-            raise serializers.ValidationError(
-                _("The parent's consent is needed to share these data."))
-        return value
 
     def to_input(self) -> ReferralInput:
         data = dict(self.validated_data)
@@ -176,11 +147,24 @@ class WarehouseReferralSerializer(serializers.ModelSerializer):
                                        help_text="Six weeks before the due date.")
     kit_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
     warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    actions = serializers.SerializerMethodField(
+        help_text="What you may do to this referral now (``available_actions``): each is a "
+                  "POST to ``/referrals/{code}/<action>/`` (``delivery_failed``: "
+                  "``/delivery-failed/``), except ``print_slip``: GET ``/delivery-slip/``.")
 
     class Meta:
         model = Referral
-        fields = DELIVERY_FIELDS
+        fields = [*DELIVERY_FIELDS, "actions"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(
+        child=serializers.ChoiceField(choices=[action.value for action in Action])))
+    def get_actions(self, referral: Referral) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        may = available_actions(request.user, referral)
+        return [action.value for action in Action if action in may]
 
 
 class ReferralSerializer(WarehouseReferralSerializer):
@@ -189,9 +173,9 @@ class ReferralSerializer(WarehouseReferralSerializer):
 
     organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
     referred_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    household = HouseholdSerializer(read_only=True, allow_null=True,
-                                    help_text="Null once the referral is anonymised.")
-    incomes = IncomeSerializer(many=True, read_only=True)
+    household = serializers.SerializerMethodField(
+        help_text="What the check was made with; null once the referral is anonymised.")
+    incomes = serializers.SerializerMethodField()
     eligibility = serializers.SerializerMethodField(
         help_text="The check as it was made; null once the referral is anonymised (the outcome "
                   "stays).")
@@ -210,19 +194,23 @@ class ReferralSerializer(WarehouseReferralSerializer):
     class Meta:
         model = Referral
         fields = [
-            *DELIVERY_FIELDS, "organisation", "referred_by", "email", "consent",
-            "consent_date", "household", "incomes", "eligibility", "outcome",
+            *WarehouseReferralSerializer.Meta.fields, "organisation", "referred_by", "email",
+            "consent", "consent_date", "household", "incomes", "eligibility", "outcome",
             "eligibility_override", "override_reason", "created_at", "updated_at",
             "anonymised_at",
         ]
         read_only_fields = fields
 
-    def to_representation(self, referral: Referral):
-        data = super().to_representation(referral)
+    @extend_schema_field(HouseholdSerializer(allow_null=True))
+    def get_household(self, referral: Referral) -> dict | None:
         if referral.anonymised:
             # Only counts are left of the household (no ages); the check keeps no amounts.
-            data["household"] = None
-        return data
+            return None
+        return HouseholdSerializer(snapshot.household_from_json(referral.household)).data
+
+    @extend_schema_field(IncomeSerializer(many=True))
+    def get_incomes(self, referral: Referral) -> list[dict]:
+        return IncomeSerializer(snapshot.incomes_from_json(referral.incomes), many=True).data
 
     @extend_schema_field(DecisionSerializer(allow_null=True))
     def get_eligibility(self, referral: Referral) -> dict | None:
@@ -230,7 +218,7 @@ class ReferralSerializer(WarehouseReferralSerializer):
             return None
         return DecisionSerializer(decision_of(referral)).data
 
-    @extend_schema_field(serializers.ChoiceField(choices=[o.value for o in rules.Outcome]))
+    @extend_schema_field(serializers.ChoiceField(choices=Outcome.choices))
     def get_outcome(self, referral: Referral) -> str:
         return outcome_of(referral)
 

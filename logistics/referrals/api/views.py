@@ -212,8 +212,8 @@ class ReferralResubmitView(ReferralActionView):
 
 
 class CanCancelReferral(HasRequiredPermission):
-    """Coordinators, and referrers for their own organisation's referrals while submitted (the
-    service holds that rule; the scope of the lookup holds the organisation)."""
+    """Coordinators and referrers; which referral, and when, is ``workflow.available_actions``'s
+    to say (the service asks it)."""
 
     def has_permission(self, request, view):
         return (super().has_permission(request, view)
@@ -224,7 +224,8 @@ class CanCancelReferral(HasRequiredPermission):
 class ReferralCancelView(ReferralActionView):
     """Cancel the referral; a reserved kit goes back to the available stock. A kit already
     packed goes back on the shelf with ``return_to_stock: true`` (else its goods stay out of the
-    stock). A referrer may cancel only while the referral is submitted."""
+    stock). A referrer may cancel her organisation's referral only before a decision: while it
+    is ``submitted`` or ``needs_info``."""
 
     permission_classes = [CanCancelReferral]
     required_permission = "logistics.view_referral"

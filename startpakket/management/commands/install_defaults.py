@@ -1,12 +1,7 @@
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from eligibility.imports import import_shipped_norms
-from eligibility.models import Policy
-from logistics.models import KitType
-
-SHIPPED_NORMS = settings.BASE_DIR / "fixtures" / "bijstandsnormen.csv"
+from startpakket import registry
 
 
 class Command(BaseCommand):
@@ -21,10 +16,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
         call_command("loaddata", "groups", verbosity=verbosity)
-        dates = import_shipped_norms(SHIPPED_NORMS)
-        if verbosity:
-            self.stdout.write(f"Norm tables added: {', '.join(dates) or 'none (all present)'}")
-        if not Policy.objects.exists():
-            call_command("loaddata", "policy", verbosity=verbosity)
-        if not KitType.objects.exists():
-            call_command("loaddata", "kit_types", verbosity=verbosity)
+        # Then what each app ships (``startpakket.registry``), in the order of INSTALLED_APPS.
+        for step in registry.install_steps():
+            step(verbosity=verbosity, stdout=self.stdout)

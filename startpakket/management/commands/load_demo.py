@@ -2,10 +2,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from logistics.demo import load_demo_referrals, load_demo_stock
-from logistics.models import Warehouse
-from startpakket.demo import DEMO_PASSWORD, DEMO_WAREHOUSE, load_demo_data
-from startpakket.roles import Role
+from startpakket import registry
+from startpakket.demo import DEMO_PASSWORD, load_demo_data
 
 
 class Command(BaseCommand):
@@ -18,10 +16,9 @@ class Command(BaseCommand):
             )
         call_command("install_defaults", verbosity=0)
         users = load_demo_data()
-        by_role = {user.role: user for user in users}
-        warehouse = Warehouse.objects.get(code=DEMO_WAREHOUSE)
-        load_demo_stock(warehouse, by_role[Role.WAREHOUSE])
-        load_demo_referrals(by_role[Role.REFERRER], by_role[Role.COORDINATOR], warehouse)
+        # Then each app's demo data for these users (``startpakket.registry``).
+        for step in registry.demo_steps():
+            step(users)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo users (password: {DEMO_PASSWORD}):"))
         for user in users:

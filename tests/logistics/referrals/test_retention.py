@@ -291,7 +291,7 @@ def test_what_goes_and_what_stays(delivered, coordinator):
     assert referral.due_date == due.replace(day=1)
     assert referral.consent_date == today().replace(day=1)
     assert referral.eligibility["checked_on"] == today().replace(day=1).isoformat()
-    assert referral.household == {"applicant_age": None, "has_partner": True,
+    assert referral.household == {"version": 1, "applicant_age": None, "has_partner": True,
                                   "partner_age": None, "children": 2}
     assert referral.incomes == []
     decision = services.decision_of(referral)  # still reads as a decision

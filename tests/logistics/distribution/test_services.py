@@ -23,7 +23,7 @@ from logistics.stock import services as stock
 from logistics.stock.ledger import find_drift
 from startpakket.errors import FieldError
 from tests.factories import WarehouseFactory, make_referral
-from tests.logistics.pick_list_helpers import approved_kits, kit_requirements
+from tests.helpers import approved_kits, kit_requirements
 
 pytestmark = pytest.mark.django_db
 S = ReferralStatus

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from logistics.models import (
+    KitType,
     Referral,
     ReferralStatus,
     ReferralStatusChange,
@@ -28,18 +29,18 @@ from tests.factories import (
     make_referral,
     stock_for_kits,
 )
+from tests.helpers import DROP, referral_payload
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/referrals/"
 PROBLEM = "application/problem+json"
-DROP = object()
 S = ReferralStatus
 
 DELIVERY_FIELDS = {
     "code", "status", "parent_first_name", "parent_last_name", "phone", "language", "street",
     "house_number", "house_number_suffix", "postcode", "city", "due_date", "deliver_by",
-    "babies", "kit_type", "delivery_notes", "warehouse",
+    "babies", "kit_type", "delivery_notes", "warehouse", "actions",
 }
 REFERRER_FIELDS = DELIVERY_FIELDS | {
     "organisation", "referred_by", "email", "consent", "consent_date", "household", "incomes",
@@ -56,32 +57,6 @@ DECISION_FIELDS = {
 
 def today():
     return timezone.localdate()
-
-
-def payload(**changes):
-    """A valid body: a single parent of 30 with a low wage, due in four months."""
-    body = {
-        "parent_first_name": "Samira",
-        "parent_last_name": "Bakker",
-        "phone": "06 12345678",
-        "email": "samira@example.org",
-        "language": "ar",
-        "street": "Dorpsstraat",
-        "house_number": 12,
-        "house_number_suffix": "bis",
-        "postcode": "3511ab",
-        "city": "Utrecht",
-        "due_date": (today() + datetime.timedelta(days=120)).isoformat(),
-        "babies": 1,
-        "kit_type": "start-50-68",
-        "delivery_notes": "Bel aan bij de buren",
-        "consent": True,
-        "household": {"applicant_age": 30, "has_partner": False, "children": 0},
-        "incomes": [{"kind": "wages", "amount": "1200.00"},
-                    {"kind": "child_benefit", "amount": "300.00"}],
-    }
-    body.update(changes)
-    return {key: value for key, value in body.items() if value is not DROP}
 
 
 def url(referral, action=""):
@@ -113,7 +88,7 @@ def other_referrer(db):
 # --- submitting --------------------------------------------------------------------------------
 
 def test_a_referrer_submits_a_referral_and_sees_the_decision_at_once(token_client, referrer):
-    response = token_client(referrer).post(URL, payload(), format="json")
+    response = token_client(referrer).post(URL, referral_payload(), format="json")
 
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -146,8 +121,8 @@ def test_a_referrer_submits_a_referral_and_sees_the_decision_at_once(token_clien
 
 
 def test_optional_fields_may_be_left_out(token_client, referrer):
-    body = payload(email=DROP, language=DROP, house_number_suffix=DROP, babies=DROP,
-                   delivery_notes=DROP, incomes=[])
+    body = referral_payload(email=DROP, language=DROP, house_number_suffix=DROP, babies=DROP,
+                            delivery_notes=DROP, incomes=[])
     response = token_client(referrer).post(URL, body, format="json")
     assert response.status_code == 201, response.json()
     referral = Referral.objects.get()
@@ -157,13 +132,14 @@ def test_optional_fields_may_be_left_out(token_client, referrer):
 
 def test_twins_and_a_baby_already_born(token_client, referrer):
     born = (today() - datetime.timedelta(days=60)).isoformat()
-    response = token_client(referrer).post(URL, payload(babies=2, due_date=born), format="json")
+    response = token_client(referrer).post(URL, referral_payload(babies=2, due_date=born),
+                                           format="json")
     assert response.status_code == 201, response.json()
     assert (response.json()["babies"], response.json()["due_date"]) == (2, born)
 
 
 def test_an_applicant_under_18_is_left_to_a_coordinator(token_client, referrer):
-    body = payload(household={"applicant_age": 17, "has_partner": False, "children": 0})
+    body = referral_payload(household={"applicant_age": 17, "has_partner": False, "children": 0})
     response = token_client(referrer).post(URL, body, format="json")
     assert response.status_code == 201
     assert response.json()["eligibility"]["outcome"] == "manual_review"
@@ -181,7 +157,7 @@ def test_an_applicant_under_18_is_left_to_a_coordinator(token_client, referrer):
 ])
 def test_phone_numbers_in_any_notation_are_stored_e164_and_shown_national(
         token_client, referrer, notation, e164, shown):
-    response = token_client(referrer).post(URL, payload(phone=notation), format="json")
+    response = token_client(referrer).post(URL, referral_payload(phone=notation), format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["phone"] == shown
     assert Referral.objects.get().phone.as_e164 == e164
@@ -189,7 +165,7 @@ def test_phone_numbers_in_any_notation_are_stored_e164_and_shown_national(
 
 @pytest.mark.parametrize("postcode", ["1234ab", "1234 ab", " 1234  AB ", "1234AB"])
 def test_postcodes_are_normalised(token_client, referrer, postcode):
-    response = token_client(referrer).post(URL, payload(postcode=postcode), format="json")
+    response = token_client(referrer).post(URL, referral_payload(postcode=postcode), format="json")
     assert response.status_code == 201, response.json()
     assert Referral.objects.get().postcode == "1234 AB"
 
@@ -200,7 +176,7 @@ def test_the_due_date_window_includes_its_ends(token_client, referrer):
     one_day = datetime.timedelta(days=1)
     for day, expected in [(earliest, 201), (latest, 201), (earliest - one_day, 400),
                           (latest + one_day, 400)]:
-        response = api.post(URL, payload(due_date=day.isoformat()), format="json")
+        response = api.post(URL, referral_payload(due_date=day.isoformat()), format="json")
         assert response.status_code == expected, (day, response.json())
     assert Referral.objects.count() == 2
 
@@ -302,7 +278,7 @@ BAD_FIELDS = [
 def test_each_bad_field_is_a_400_keyed_by_field_and_writes_nothing(
         token_client, referrer, changes, field):
     kit_with([], code="old-kit", is_active=False)
-    response = token_client(referrer).post(URL, payload(**changes), format="json")
+    response = token_client(referrer).post(URL, referral_payload(**changes), format="json")
 
     body = assert_problem(response, 400)
     assert field in body["errors"], body
@@ -313,22 +289,35 @@ def test_each_bad_field_is_a_400_keyed_by_field_and_writes_nothing(
 
 def test_a_body_that_is_no_object_is_a_400(token_client, referrer):
     api = token_client(referrer)
-    assert_problem(api.post(URL, [payload()], format="json"), 400)
+    assert_problem(api.post(URL, [referral_payload()], format="json"), 400)
     assert_problem(api.post(URL, "{not json", content_type="application/json"), 400)
     assert not Referral.objects.exists()
 
 
 def test_an_account_without_organisation_cannot_submit(token_client):
     admin = UserFactory(groups=[], organisation=None, is_superuser=True)
-    assert_problem(token_client(admin).post(URL, payload(), format="json"), 403)
+    assert_problem(token_client(admin).post(URL, referral_payload(), format="json"), 403)
     assert not Referral.objects.exists()
 
 
 @pytest.mark.parametrize("role", [Role.WAREHOUSE, Role.COORDINATOR])
 def test_only_referrers_submit(token_client, role):
-    response = token_client(UserFactory(role=role)).post(URL, payload(), format="json")
+    response = token_client(UserFactory(role=role)).post(URL, referral_payload(), format="json")
     assert_problem(response, 403)
     assert not Referral.objects.exists()
+
+
+def test_a_phone_extension_is_refused(token_client, referrer):
+    answer = token_client(referrer).post(URL, referral_payload(phone="+31 30 1234567 ext. 12"),
+                                         format="json")
+    assert answer.status_code == 400 and "phone" in answer.json()["errors"]
+    assert not Referral.objects.exists()
+
+
+def test_a_kit_type_without_contents_is_refused(token_client, referrer):
+    KitType.objects.create(code="leeg", name="Leeg pakket")
+    answer = token_client(referrer).post(URL, referral_payload(kit_type="leeg"), format="json")
+    assert answer.status_code == 400 and "kit_type" in answer.json()["errors"]
 
 
 # --- reading: who sees what ----------------------------------------------------------------------
@@ -384,6 +373,23 @@ def test_each_role_reads_only_referrals_in_its_scope(viewer, referrals, who, whi
     assert (referral.code in codes) == (expected == 200)
     if expected == 404:
         assert response["Content-Type"] == PROBLEM
+
+
+@pytest.mark.parametrize("path", ["%00/", "%00/approve/", "bsp-2026-00001/", "BSP-26-1/cancel/"])
+def test_a_code_of_the_wrong_shape_is_404(token_client, coordinator, path):
+    assert token_client(coordinator).get(f"{URL}{path}").status_code == 404
+
+
+def test_volunteers_no_longer_see_a_cancelled_referral(token_client, warehouse_user, warehouse,
+                                                       referrer, coordinator):
+    stock_for_kits(warehouse, 1)
+    referral = services.approve_referral(referral=make_referral(referrer), user=coordinator,
+                                         warehouse=warehouse)
+    api = token_client(warehouse_user)
+    assert api.get(url(referral)).status_code == 200
+    services.cancel_referral(referral=referral, user=coordinator, reason="Verhuisd")
+    assert api.get(url(referral)).status_code == 404
+    assert api.get(f"{URL}?status=cancelled").json()["count"] == 0
 
 
 def test_a_volunteer_sees_no_household_income_or_eligibility(token_client, warehouse_user,
@@ -482,7 +488,7 @@ def test_the_whole_way_create_approve_reserve_cancel_release(token_client, refer
     stock_for_kits(warehouse, 1, user=coordinator)
     nurse, coord = token_client(referrer), token_client(coordinator)
 
-    code = nurse.post(URL, payload(), format="json").json()["code"]
+    code = nurse.post(URL, referral_payload(), format="json").json()["code"]
     response = coord.post(url(code, "approve"), {"warehouse": warehouse.code}, format="json")
 
     assert response.status_code == 200, response.json()
@@ -575,7 +581,7 @@ def test_approve_picks_the_only_warehouse_or_asks_for_one(token_client, referrer
 
 def test_a_family_that_does_not_qualify_needs_an_override_first(token_client, referrer,
                                                                 coordinator, stocked):
-    body = payload(incomes=[{"kind": "wages", "amount": "4000.00"}])
+    body = referral_payload(incomes=[{"kind": "wages", "amount": "4000.00"}])
     code = token_client(referrer).post(URL, body, format="json").json()["code"]
     api = token_client(coordinator)
     assert api.get(url(code)).json()["outcome"] == "not_eligible"

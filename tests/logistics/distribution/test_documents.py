@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 from django.utils import translation
 from pypdf import PdfReader
-from reportlab.lib.pagesizes import A4
 
 from logistics.distribution.documents.content import (
     Line,
@@ -19,8 +18,8 @@ from logistics.distribution.documents.content import (
 )
 from logistics.distribution.documents.delivery_slips import render_delivery_slips
 from logistics.distribution.documents.pick_list import render_pick_list
-from startpakket.pdf import ELLIPSIS, FONT, NumberedCanvas, fit_text, register_fonts, wrap_text
-from tests.logistics.pick_list_helpers import decoded_qr_codes
+from startpakket.pdf import ELLIPSIS
+from tests.helpers import decoded_qr_codes
 
 KIT = (
     Line("ROMPER-50-56", "Rompertje korte mouw, maat 50/56", "stuks", 3),
@@ -111,40 +110,6 @@ def flat(text: str) -> str:
 def english():
     with translation.override("en"):
         yield
-
-
-# The shared base
-
-
-def test_numbered_canvas_writes_number_and_total_on_every_page():
-    register_fonts()
-    buffer = io.BytesIO()
-    canvas = NumberedCanvas(buffer, pagesize=A4)
-    for number in range(3):
-        canvas.setFont(FONT, 12)
-        canvas.drawString(100, 700, f"Page body {number + 1}")
-        canvas.showPage()
-    canvas.save()
-    pages = texts(buffer.getvalue())
-    assert len(pages) == 3
-    for number, text in enumerate(pages, start=1):
-        assert f"Page body {number}" in text
-        assert f"{number}/3" in text
-
-
-def test_wrap_text_keeps_every_word_and_breaks_words_wider_than_a_line():
-    text = "Hydrofiele doeken " + "x" * 80 + " set van 3"
-    lines = wrap_text(text, FONT, 12, 150)
-    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
-    assert len(lines) > 2
-    assert wrap_text("", FONT, 12, 150) == [""]
-
-
-def test_fit_text_cuts_with_an_ellipsis_only_when_needed():
-    assert fit_text("Kort", FONT, 12, 200) == "Kort"
-    cut = fit_text("Een heel lange naam " * 5, FONT, 12, 100)
-    assert cut.endswith(ELLIPSIS)
-    assert len(cut) < 40
 
 
 # Pick list

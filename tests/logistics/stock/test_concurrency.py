@@ -10,40 +10,14 @@ import uuid
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from logistics.models import Reservation, ReservationState, StockLevel, StockMovement
 from logistics.stock import ledger
 from logistics.stock import services as stock
 from tests.factories import ItemFactory, UserFactory, WarehouseFactory, kit_with
+from tests.helpers import THREADS, run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-THREADS = 20
-
-
-def run_at_once(action, times=THREADS):
-    """Start ``times`` threads that call ``action`` together; return what each returned or
-    raised."""
-    barrier = threading.Barrier(times)
-    results = [None] * times
-
-    def worker(index):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = action()
-        except Exception as error:  # collected and asserted on below
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.fixture

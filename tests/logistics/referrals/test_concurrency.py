@@ -10,7 +10,7 @@ from logistics.referrals.workflow import TransitionNotAllowed
 from logistics.stock import ledger
 from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory, make_referral, stock_for_kits
-from tests.logistics.test_stock_concurrency import run_at_once
+from tests.helpers import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -94,8 +94,8 @@ def test_update_stores_every_field_checks_again_and_clears_the_override(referrer
     referral.refresh_from_db()
     for name in services.INPUT_FIELDS:
         assert getattr(referral, name) == getattr(data, name), name
-    assert referral.household == {"applicant_age": 25, "has_partner": True, "partner_age": 27,
-                                  "children": 1}
+    assert referral.household == {"version": 1, "applicant_age": 25, "has_partner": True,
+                                  "partner_age": 27, "children": 1}
     assert referral.incomes == [{"kind": "wages", "amount": "1200.00"},
                                 {"kind": "child_benefit", "amount": "100.50"}]
     decision = services.assess(data.household, data.incomes)

@@ -10,7 +10,7 @@ from logistics.distribution.forms import parse_code
 from logistics.models import MovementKind, PickList, ReferralStatus, StockMovement
 from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory
-from tests.logistics.pick_list_helpers import approved_kits, kit_requirements, pdf_text
+from tests.helpers import approved_kits, kit_requirements, pdf_text
 
 pytestmark = pytest.mark.django_db
 S = ReferralStatus
@@ -27,7 +27,7 @@ def test_a_volunteer_makes_a_list_on_the_page_and_a_double_click_makes_one(
     referrals = approved_kits(warehouse, coordinator, referrer, 3)
     page = warehouse_client.get("/pick-lists/")
     html = page.content.decode()
-    assert "3 kits wait for a list" in html or "3 pakketten wachten" in html
+    assert f"{warehouse.name}: 3 pakketten wachten op een lijst." in html
     form = page.context["form"]
     data = {"warehouse": warehouse.pk, "max_packages": 2, "token": form["token"].value()}
 
@@ -45,15 +45,20 @@ def test_a_volunteer_makes_a_list_on_the_page_and_a_double_click_makes_one(
     assert "Achternaam0" not in detail
 
 
-@pytest.mark.parametrize(("value", "message"), [("", "required"), ("0", "1"), ("999", "500"),
-                                                ("veel", "number")])
+@pytest.mark.parametrize(("value", "message"), [
+    ("", "Dit veld is vereist."),
+    ("0", "Zorg ervoor dat deze waarde minstens 1 is."),
+    ("999", "Zorg ervoor dat deze waarde hoogstens 500 is."),
+    ("veel", "Voer een geheel getal in."),
+])
 def test_the_make_form_shows_errors_at_the_field(warehouse_client, warehouse, value, message):
     form = _make_form(warehouse_client)
+    # Pages are Dutch whatever the browser asks for (startpakket.middleware).
     page = warehouse_client.post("/pick-lists/", {
         "warehouse": warehouse.pk, "max_packages": value, "token": form["token"].value(),
         "language": "en"}, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
-    assert page.context["form"].errors["max_packages"]
+    assert page.context["form"].errors["max_packages"] == [message]
     assert not PickList.objects.exists()
 
 
@@ -192,8 +197,9 @@ def test_recording_deliveries_from_the_code_page(warehouse_client, warehouse, wa
                                   {"delivered_on": timezone.localdate().isoformat()},
                                   follow=True)
     assert twice.redirect_chain == [("/deliveries/", 302)]
-    assert "already recorded as delivered" in " ".join(
-        str(m) for m in twice.context["messages"]) or "al vastgelegd" in twice.content.decode()
+    said = f"{delivered.code} was al vastgelegd als bezorgd."
+    assert [str(m) for m in twice.context["messages"]] == [said]
+    assert said in twice.content.decode()
     assert "Achternaam0" not in twice.content.decode()
     assert warehouse_client.get(f"/referrals/{delivered.code}/").status_code == 404
 

@@ -11,8 +11,7 @@ from logistics.models import MovementKind, PickList, PickListEntry, StockMovemen
 from logistics.stock import ledger
 from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory
-from tests.logistics.pick_list_helpers import approved_kits, kit_requirements
-from tests.logistics.test_stock_concurrency import run_at_once
+from tests.helpers import approved_kits, kit_requirements, run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

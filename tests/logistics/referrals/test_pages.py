@@ -101,7 +101,7 @@ def test_the_nurse_checks_then_refers(referrer_client, referrer):
     assert (referral.status, referral.referred_by, referral.organisation_id) == (
         S.SUBMITTED, referrer, referrer.organisation_id)
     assert referral.postcode == "3511 AB" and referral.phone.as_e164 == "+31612345678"
-    assert referral.household == {"applicant_age": 30, "has_partner": False,
+    assert referral.household == {"version": 1, "applicant_age": 30, "has_partner": False,
                                   "partner_age": None, "children": 0}
     assert referral.incomes == [{"kind": "wages", "amount": "1200.00"}]
     assert referral.eligibility["outcome"] == "eligible"
@@ -251,6 +251,36 @@ def test_only_referrers_refer(coordinator_client, warehouse_client):
     assert coordinator_client.post(NEW, form_data()).status_code == 403
     assert warehouse_client.post(NEW, form_data()).status_code == 403
     assert not Referral.objects.exists()
+
+
+def test_an_over_long_email_is_a_field_error_on_the_form(referrer_client):
+    response = referrer_client.post(NEW, {**form_data(email="a" * 250 + "@x.nl"), "refer": "1"})
+    assert "email" in response.context["form"].errors
+    assert not Referral.objects.exists()
+
+
+def test_a_phone_extension_is_refused(referrer_client):
+    response = referrer_client.post(NEW, {**form_data(phone="030 1234567 ext. 12"),
+                                          "check": "1", "refer": "1"})
+    assert "phone" in response.context["form"].errors
+    assert not Referral.objects.exists()
+
+
+def test_a_kit_type_without_contents_is_not_offered(referrer_client):
+    KitType.objects.create(code="leeg", name="Leeg pakket")
+    page = referrer_client.get(NEW).content.decode()
+    assert 'value="leeg"' not in page
+
+
+def test_the_nurses_form_sent_twice_stores_one_referral(referrer_client):
+    data = {**form_data(), "refer": "1"}
+    checked = referrer_client.post(NEW, {**form_data(token=data["token"]), "check": "1"})
+    data["checked"] = checked.context["checked"]
+    first = referrer_client.post(NEW, data)
+    second = referrer_client.post(NEW, data)
+    assert Referral.objects.count() == 1
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -471,6 +501,16 @@ def test_access_for_every_role_and_referral(client, referrer, coordinator, stock
     client.logout()
     response = client.get(f"/referrals/{submitted.code}/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_volunteers_no_longer_see_a_cancelled_referral(warehouse_client, warehouse, referrer,
+                                                       coordinator):
+    stock_for_kits(warehouse, 1)
+    referral = services.approve_referral(referral=make_referral(referrer), user=coordinator,
+                                         warehouse=warehouse)
+    assert warehouse_client.get(f"/referrals/{referral.code}/").status_code == 200
+    services.cancel_referral(referral=referral, user=coordinator, reason="Verhuisd")
+    assert warehouse_client.get(f"/referrals/{referral.code}/").status_code == 404
 
 
 def test_another_organisation_cannot_act_on_a_referral(client, referrer, stocked):

@@ -11,7 +11,7 @@ from logistics.models import MovementKind, PickList, ReferralStatus, StockMoveme
 from startpakket import audit
 from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory
-from tests.logistics.pick_list_helpers import (
+from tests.helpers import (
     approved_kits,
     decoded_qr_codes,
     kit_requirements,

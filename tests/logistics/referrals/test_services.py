@@ -2,20 +2,29 @@
 and history."""
 
 import datetime
+import uuid
 
 import pytest
 from django.core import mail
 
-from logistics.models import ReferralStatus, ReservationState, StockLevel
+from logistics.models import (
+    OrganisationSettings,
+    Referral,
+    ReferralStatus,
+    ReservationState,
+    StockLevel,
+)
 from logistics.referrals import services
-from logistics.referrals.workflow import ALLOWED_TRANSITIONS, TransitionNotAllowed
+from logistics.referrals.workflow import TransitionNotAllowed
 from logistics.stock import ledger
 from logistics.stock import services as stock
 from startpakket.errors import ConflictError, FieldError
+from startpakket.roles import Role
 from tests.factories import (
     UserFactory,
     WarehouseFactory,
     make_referral,
+    referral_input,
     stock_for_kits,
 )
 
@@ -85,8 +94,8 @@ def test_the_warehouse_is_chosen_or_defaults(referrer, coordinator, stocked):
     with pytest.raises(FieldError) as error:
         services.approve_referral(referral=referral, user=coordinator)
     assert error.value.field == "warehouse"
-    referrer.organisation.default_warehouse = stocked
-    referrer.organisation.save(update_fields=["default_warehouse"])
+    OrganisationSettings.objects.create(organisation=referrer.organisation,
+                                        default_warehouse=stocked)
     referral = services.approve_referral(referral=referral, user=coordinator)
     assert referral.warehouse_id == stocked.pk
     assert other.pk != stocked.pk
@@ -138,6 +147,23 @@ def test_a_referrer_cancels_only_while_submitted(referrer, coordinator, stocked)
         services.cancel_referral(referral=approved, user=referrer, reason="Toch niet")
 
 
+def test_a_referrer_may_cancel_while_her_answer_is_awaited(referrer, coordinator):
+    referral = make_referral(referrer)
+    services.ask_for_information(referral=referral, user=coordinator, reason="Partner?")
+    referral = services.cancel_referral(referral=referral, user=referrer, reason="Verhuisd")
+    assert referral.status == S.CANCELLED
+
+
+def test_another_organisations_referrer_cannot_answer(referrer, coordinator):
+    from django.core.exceptions import PermissionDenied
+
+    referral = make_referral(referrer)
+    services.ask_for_information(referral=referral, user=coordinator, reason="Partner?")
+    with pytest.raises(PermissionDenied):
+        services.resubmit_referral(referral=referral, user=UserFactory(role=Role.REFERRER),
+                                   reason="Ja")
+
+
 def test_not_eligible_needs_an_override_to_be_approved(referrer, coordinator, stocked):
     from decimal import Decimal
 
@@ -157,36 +183,58 @@ def test_not_eligible_needs_an_override_to_be_approved(referrer, coordinator, st
     assert "Schulden" in referral.history.all()[1].reason
 
 
-@pytest.mark.parametrize("source", list(S))
-def test_every_forbidden_transition_is_refused(source, referrer, coordinator):
+# The steps a coordinator (or, to answer, the referrer) takes through the services, and the
+# statuses each is allowed in, written out from DESIGN §4: a decision only while submitted, an
+# answer only to a question, the coordinator cancels any open referral.
+STEPS = {
+    "approve": lambda referral, referrer, coordinator: services.approve_referral(
+        referral=referral, user=coordinator),
+    "reject": lambda referral, referrer, coordinator: services.reject_referral(
+        referral=referral, user=coordinator, reason="r"),
+    "ask": lambda referral, referrer, coordinator: services.ask_for_information(
+        referral=referral, user=coordinator, reason="r"),
+    "resubmit": lambda referral, referrer, coordinator: services.resubmit_referral(
+        referral=referral, user=referrer, reason="r"),
+    "cancel": lambda referral, referrer, coordinator: services.cancel_referral(
+        referral=referral, user=coordinator, reason="r"),
+}
+ALLOWED_STEPS = {
+    ("submitted", "approve"), ("submitted", "reject"), ("submitted", "ask"),
+    ("submitted", "cancel"),
+    ("needs_info", "resubmit"), ("needs_info", "cancel"),
+    ("approved", "cancel"), ("scheduled", "cancel"), ("packed", "cancel"),
+    ("delivery_failed", "cancel"),
+}
+FORBIDDEN_STEPS = [(status, step) for status in S.values for step in STEPS
+                   if (status, step) not in ALLOWED_STEPS]
+
+
+@pytest.mark.parametrize(("source", "step"), FORBIDDEN_STEPS)
+def test_every_forbidden_step_is_refused(source, step, referrer, coordinator):
     referral = make_referral(referrer)
     referral.status = source
     referral.save(update_fields=["status"])
-    actions = {
-        S.APPROVED: lambda: services.approve_referral(referral=referral, user=coordinator),
-        S.REJECTED: lambda: services.reject_referral(referral=referral, user=coordinator,
-                                                     reason="r"),
-        S.NEEDS_INFO: lambda: services.ask_for_information(referral=referral, user=coordinator,
-                                                           reason="r"),
-        S.SUBMITTED: lambda: services.resubmit_referral(referral=referral, user=referrer,
-                                                        reason="r"),
-        S.CANCELLED: lambda: services.cancel_referral(referral=referral, user=coordinator,
-                                                      reason="r"),
-    }
-    for target, action in actions.items():
-        if target in ALLOWED_TRANSITIONS[source]:
-            continue
-        with pytest.raises(TransitionNotAllowed) as error:
-            action()
-        assert error.value.status == 409
-        referral.refresh_from_db()
-        assert referral.status == source
+    with pytest.raises(TransitionNotAllowed) as error:
+        STEPS[step](referral, referrer, coordinator)
+    assert error.value.status == 409
+    referral.refresh_from_db()
+    assert referral.status == source
+    assert referral.history.count() == 1
 
 
 def test_consent_is_required(referrer):
     with pytest.raises(FieldError) as error:
         make_referral(referrer, consent=False)
     assert error.value.field == "consent"
+
+
+def test_a_token_used_once_refuses_a_second_referral(referrer):
+    token = uuid.uuid4()
+    first = services.submit_referral(user=referrer, data=referral_input(), token=token)
+    with pytest.raises(services.AlreadySubmitted) as error:
+        services.submit_referral(user=referrer, data=referral_input(), token=token)
+    assert error.value.referral == first
+    assert Referral.objects.count() == 1
 
 
 def test_codes_count_per_year_and_other_organisations_share_the_counter():

@@ -1,0 +1,146 @@
+"""Set-up and read-back shared by test modules of several packages. Test modules import from here
+and from ``tests.factories``, never from each other."""
+
+import datetime
+import io
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pypdfium2
+import zxingcpp
+from django.db import connection
+from django.utils import timezone
+from pypdf import PdfReader
+
+from logistics.models import KitType, Referral
+from logistics.referrals import services
+from tests.factories import make_referral, stock_for_kits
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# A value to leave a key out of a request body altogether.
+DROP = object()
+
+
+def referral_payload(**changes) -> dict:
+    """A valid body for ``POST /api/v1/referrals/``: a single parent of 30 with a low wage, due
+    in four months. ``DROP`` leaves a key out."""
+    body = {
+        "parent_first_name": "Samira",
+        "parent_last_name": "Bakker",
+        "phone": "06 12345678",
+        "email": "samira@example.org",
+        "language": "ar",
+        "street": "Dorpsstraat",
+        "house_number": 12,
+        "house_number_suffix": "bis",
+        "postcode": "3511ab",
+        "city": "Utrecht",
+        "due_date": (timezone.localdate() + datetime.timedelta(days=120)).isoformat(),
+        "babies": 1,
+        "kit_type": "start-50-68",
+        "delivery_notes": "Bel aan bij de buren",
+        "consent": True,
+        "household": {"applicant_age": 30, "has_partner": False, "children": 0},
+        "incomes": [{"kind": "wages", "amount": "1200.00"},
+                    {"kind": "child_benefit", "amount": "300.00"}],
+    }
+    body.update(changes)
+    return {key: value for key, value in body.items() if value is not DROP}
+
+
+# Pick lists and deliveries: approved kits at a warehouse.
+
+
+def approved_kits(warehouse, coordinator, referrer, count: int, **overrides) -> list[Referral]:
+    """``count`` approved referrals at ``warehouse``, with stock for exactly those kits; due
+    dates 100, 101, … days ahead, so the first made is the most urgent."""
+    stock_for_kits(warehouse, count, user=coordinator)
+    today = datetime.date.today()
+    referrals = []
+    for n in range(count):
+        values = {"due_date": today + datetime.timedelta(days=100 + n),
+                  "parent_last_name": f"Achternaam{n}", **overrides}
+        referral = make_referral(referrer, **values)
+        referrals.append(services.approve_referral(referral=referral, user=coordinator,
+                                                   warehouse=warehouse))
+    return referrals
+
+
+def kit_requirements(code="start-50-68"):
+    from logistics.stock import services as stock
+
+    return stock.kit_requirements(KitType.objects.get(code=code))
+
+
+# PDFs read back.
+
+
+def pdf_text(content: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(content))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def decoded_qr_codes(pdf: bytes) -> list[list[str]]:
+    """The QR codes on each page, read from the page rendered at 150 dpi."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        found = []
+        for page in document:
+            image = page.render(scale=150 / 72).to_pil()
+            found.append([barcode.text for barcode in
+                          zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)])
+        return found
+    finally:
+        document.close()
+
+
+# Concurrency: real threads, a database connection each.
+
+THREADS = 20
+
+
+def run_at_once(action, times=THREADS):
+    """Start ``times`` threads that call ``action`` together; return what each returned or
+    raised."""
+    barrier = threading.Barrier(times)
+    results = [None] * times
+
+    def worker(index):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = action()
+        except Exception as error:  # collected and asserted on by the caller
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+# The project started as an operator would.
+
+
+def run_manage(*args, **env):
+    """``manage.py *args`` in a fresh process, with the settings' environment replaced by
+    ``env``."""
+    clean_env = {k: v for k, v in os.environ.items()
+                 if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean_env, "DATABASE_URL": "sqlite:///:memory:", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

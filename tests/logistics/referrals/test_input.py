@@ -1,0 +1,113 @@
+"""The rules a referral must meet are the service's (``logistics.referrals.input``): a caller
+that skips the form and the API's parsing still cannot store a wrong referral, every mistake is
+named at its field at once, and nothing is written."""
+
+import datetime
+from decimal import Decimal
+
+import phonenumbers
+import pytest
+
+from eligibility import rules
+from logistics.models import Referral, ReferralStatusChange
+from logistics.referrals import services
+from logistics.referrals.input import field_errors
+from logistics.referrals.rules import add_months
+from startpakket.errors import FieldError
+from startpakket.roles import Role
+from tests.factories import KitTypeFactory, UserFactory, make_referral, referral_input
+
+
+@pytest.fixture
+def referrer(db):
+    return UserFactory(role=Role.REFERRER)
+
+
+def today():
+    return datetime.date.today()
+
+
+BAD = [
+    ({"postcode": "0123 AB"}, "postcode"),
+    ({"postcode": "1234 SS"}, "postcode"),
+    ({"postcode": ""}, "postcode"),
+    ({"due_date": add_months(today(), 11)}, "due_date"),
+    ({"due_date": add_months(today(), -13)}, "due_date"),
+    ({"phone": phonenumbers.parse("+31 30 123 4567 ext. 12", "NL")}, "phone"),
+    ({"phone": phonenumbers.parse("0612", "NL")}, "phone"),
+    ({"phone": None}, "phone"),
+    ({"consent": False}, "consent"),
+    ({"house_number": 0}, "house_number"),
+    ({"house_number": 100000}, "house_number"),
+    ({"babies": 0}, "babies"),
+    ({"babies": 4}, "babies"),
+    ({"language": "xx"}, "language"),
+    ({"parent_first_name": "   "}, "parent_first_name"),
+    ({"street": "x" * 201}, "street"),
+    ({"delivery_notes": "x" * 1001}, "delivery_notes"),
+    ({"household": rules.Household(applicant_age=30, has_partner=False, partner_age=25)},
+     "household.partner_age"),
+]
+
+
+@pytest.mark.parametrize(("change", "field"), BAD, ids=[field for _, field in BAD])
+def test_the_service_refuses_bad_input_at_its_field_and_stores_nothing(referrer, change, field):
+    with pytest.raises(FieldError) as refused:
+        services.submit_referral(user=referrer, data=referral_input(**change))
+    assert list(refused.value.errors) == [field]
+    assert Referral.objects.count() == 0
+    assert ReferralStatusChange.objects.count() == 0
+
+
+def test_every_mistake_is_named_at_once(referrer):
+    with pytest.raises(FieldError) as refused:
+        services.submit_referral(user=referrer, data=referral_input(
+            postcode="9999", consent=False, babies=9,
+            incomes=(rules.Income("wages", Decimal("-1")),)))
+    assert set(refused.value.errors) == {"postcode", "consent", "babies", "incomes.0.amount"}
+
+
+def test_a_kit_type_not_in_use_or_empty_is_refused(referrer):
+    inactive = KitTypeFactory(is_active=False)
+    empty = KitTypeFactory()  # no components
+    for kit_type in (inactive, empty):
+        with pytest.raises(FieldError) as refused:
+            services.submit_referral(user=referrer, data=referral_input(kit_type=kit_type))
+        assert list(refused.value.errors) == ["kit_type"]
+    assert Referral.objects.count() == 0
+
+
+def test_the_service_normalises_what_it_stores(referrer):
+    referral = make_referral(referrer, postcode=" 3511ab ", email=" Samira@Example.ORG ",
+                             parent_first_name=" Samira ")
+    assert referral.postcode == "3511 AB"
+    assert referral.email == "samira@example.org"
+    assert referral.parent_first_name == "Samira"
+
+
+def test_a_correction_is_judged_by_the_same_rules(referrer):
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    referral = make_referral(referrer)
+    services.ask_for_information(referral=referral, user=coordinator, reason="Postcode?")
+    with pytest.raises(FieldError) as refused:
+        services.update_referral(referral=referral, user=referrer, answer="Verbeterd",
+                                 data=referral_input(postcode="12", consent=False))
+    assert set(refused.value.errors) == {"postcode", "consent"}
+    referral.refresh_from_db()
+    assert referral.postcode == "3511 AB" and referral.status == "needs_info"
+
+
+def test_field_errors_judges_only_the_fields_given(db):
+    assert field_errors({"postcode": "1234 AB", "babies": 2}) == {}
+    assert list(field_errors({"postcode": "nope"})) == ["postcode"]
+
+
+def test_the_page_and_the_api_show_the_services_message(referrer, client, token_client):
+    """Both edges show the same words, from the one place that has them."""
+    from tests.helpers import referral_payload
+
+    api = token_client(referrer).post("/api/v1/referrals/", referral_payload(postcode="0123 AB"),
+                                      format="json")
+    assert api.status_code == 400
+    expected = field_errors({"postcode": "0123 AB"})["postcode"]
+    assert api.json()["errors"] == {"postcode": expected}
