@@ -29,7 +29,13 @@ from logistics.models import (
 from logistics.models.organisations import settings_of
 from logistics.referrals import codes, notifications
 from logistics.referrals.input import ReferralInput, validated
-from logistics.referrals.workflow import Action, change_status, lock_referral, require
+from logistics.referrals.workflow import (
+    TARGETS,
+    Action,
+    change_status,
+    lock_referral,
+    require,
+)
 from logistics.stock import services as stock
 from startpakket.errors import ConflictError, FieldError, UnprocessableError
 from startpakket.roles import Role
@@ -199,34 +205,36 @@ def approve_referral(*, referral: Referral, user, warehouse: Warehouse | None = 
     return referral
 
 
-@transaction.atomic
-def reject_referral(*, referral: Referral, user, reason: str) -> Referral:
+def _answered_step(action: Action, *, referral: Referral, user, reason: str,
+                   notify: bool) -> Referral:
+    """A step taken with a reason (a rejection, a question, an answer): to the action's status,
+    the reason in the history; the referrer is told of a coordinator's decision."""
     reason = require_reason(reason)
     referral = lock_referral(referral)
-    require(user, referral, Action.REJECT)
-    referral = change_status(referral, ReferralStatus.REJECTED, user, reason)
-    notifications.status_changed(referral)
+    require(user, referral, action)
+    referral = change_status(referral, TARGETS[action], user, reason)
+    if notify:
+        notifications.status_changed(referral)
     return referral
+
+
+@transaction.atomic
+def reject_referral(*, referral: Referral, user, reason: str) -> Referral:
+    return _answered_step(Action.REJECT, referral=referral, user=user, reason=reason,
+                          notify=True)
 
 
 @transaction.atomic
 def ask_for_information(*, referral: Referral, user, reason: str) -> Referral:
     """Send the referral back to the referrer with a question."""
-    reason = require_reason(reason)
-    referral = lock_referral(referral)
-    require(user, referral, Action.ASK)
-    referral = change_status(referral, ReferralStatus.NEEDS_INFO, user, reason)
-    notifications.status_changed(referral)
-    return referral
+    return _answered_step(Action.ASK, referral=referral, user=user, reason=reason, notify=True)
 
 
 @transaction.atomic
 def resubmit_referral(*, referral: Referral, user, reason: str) -> Referral:
     """The referrer answers the question; the referral is back in the queue."""
-    reason = require_reason(reason)
-    referral = lock_referral(referral)
-    require(user, referral, Action.RESUBMIT)
-    return change_status(referral, ReferralStatus.SUBMITTED, user, reason)
+    return _answered_step(Action.RESUBMIT, referral=referral, user=user, reason=reason,
+                          notify=False)
 
 
 @transaction.atomic
