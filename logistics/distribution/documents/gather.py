@@ -17,7 +17,14 @@ from logistics.distribution.documents.content import (
     Slip,
     SlipsContent,
 )
-from logistics.models import PickList, Referral, ReservationLine, Unit, settings_of
+from logistics.models import (
+    PickList,
+    Referral,
+    ReferralStatus,
+    ReservationLine,
+    Unit,
+    settings_of,
+)
 from logistics.referrals.rules import goods_packed
 from startpakket.models import Organisation
 from startpakket.roles import OrganisationKind
@@ -93,6 +100,24 @@ def with_slip_data(referrals):
     """What ``slips_content`` reads of each referral, in two queries."""
     return referrals.select_related("kit_type", "reservation", "warehouse").prefetch_related(
         _LINES)
+
+
+def slip_referrals_of(pick_list: PickList) -> list[Referral]:
+    """The kits on the list that still have to be delivered, in the list's order, fetched
+    ``with_slip_data``."""
+    return list(with_slip_data(Referral.objects.filter(
+        pick_list_entries__pick_list=pick_list,
+        pick_list_entries__removed_at__isnull=True,
+        status__in=(ReferralStatus.SCHEDULED, ReferralStatus.PACKED),
+    )).order_by("pick_list_entries__position"))
+
+
+def slip_referral(referral: Referral) -> tuple[Referral, PickList | None]:
+    """One referral fetched ``with_slip_data``, and the list it is on now (if any)."""
+    referral = with_slip_data(Referral.objects.filter(pk=referral.pk)).get()
+    entry = referral.pick_list_entries.filter(removed_at__isnull=True).select_related(
+        "pick_list").first()
+    return referral, entry.pick_list if entry else None
 
 
 def slips_content(referrals: list[Referral], *, warehouse, pick_list: PickList | None = None

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from logistics.distribution.documents import gather
 from logistics.distribution.documents.delivery_slips import render_delivery_slips
 from logistics.distribution.documents.pick_list import render_pick_list
-from logistics.models import PickList, Referral, ReferralStatus
+from logistics.models import PickList, Referral
 from logistics.referrals.workflow import Action, require
 from startpakket import audit
 from startpakket.errors import ConflictError
@@ -35,11 +35,7 @@ def _print_slips(referrals: list[Referral], *, user, warehouse, pick_list=None) 
 
 def pick_list_slips_pdf(pick_list: PickList, *, user) -> bytes:
     """A slip for each kit on the list that still has to be delivered, in the list's order."""
-    referrals = list(gather.with_slip_data(Referral.objects.filter(
-        pick_list_entries__pick_list=pick_list,
-        pick_list_entries__removed_at__isnull=True,
-        status__in=(ReferralStatus.SCHEDULED, ReferralStatus.PACKED),
-    )).order_by("pick_list_entries__position"))
+    referrals = gather.slip_referrals_of(pick_list)
     if not referrals:
         raise NoSlips(_("Every kit on this list was delivered or has left the list."))
     return _print_slips(referrals, user=user, warehouse=pick_list.warehouse, pick_list=pick_list)
@@ -51,11 +47,9 @@ def pick_list_slips_filename(pick_list: PickList) -> str:
 
 def referral_slip_pdf(referral: Referral, *, user) -> bytes:
     require(user, referral, Action.PRINT_SLIP)
-    referral = gather.with_slip_data(Referral.objects.filter(pk=referral.pk)).get()
-    entry = referral.pick_list_entries.filter(removed_at__isnull=True).select_related(
-        "pick_list").first()
+    referral, pick_list = gather.slip_referral(referral)
     return _print_slips([referral], user=user, warehouse=referral.warehouse,
-                        pick_list=entry.pick_list if entry else None)
+                        pick_list=pick_list)
 
 
 def referral_slip_filename(referral: Referral) -> str:
