@@ -2,11 +2,11 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
 from eligibility import rules
 from eligibility.models import IncomeKind, NormRow, NormStatus, NormTable, Policy
 from eligibility.resources import NormRowResource
+from startpakket.spreadsheets import CSV, XLSX
 
 
 class NormRowForm(forms.ModelForm):

@@ -76,6 +76,9 @@ ERROR_TEXTS = {
     "no_norm_table": gettext_lazy(
         "There are no norms for this date; the first norm table starts later."
     ),
+    "reference_date_too_late": gettext_lazy(
+        "Choose a reference date at most five years ahead: later norms are not known."
+    ),
     "norm_missing": gettext_lazy(
         "The norm table in force on this date has no norm for this household."
     ),

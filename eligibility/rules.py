@@ -39,6 +39,8 @@ ADULT_AGE = 18
 YOUTH_END_AGE = 21  # 18, 19 and 20 get the youth norms
 MAX_AGE = 130
 STALE_AFTER_MONTHS = 7
+# A household has a handful of incomes; the API refuses more (a check's cost grows with them).
+MAX_INCOMES = 20
 
 
 class Category(StrEnum):
@@ -309,8 +311,8 @@ def _add_months(day: date, months: int) -> date:
     year, month = divmod(day.month - 1 + months, 12)
     year += day.year
     month += 1
-    next_month = date(year + month // 12, month % 12 + 1, 1)
-    last_day = (next_month - date(year, month, 1)).days
+    # December 9999 has no next month to count back from; every December has 31 days.
+    last_day = 31 if month == 12 else (date(year, month + 1, 1) - date(year, month, 1)).days
     return date(year, month, min(day.day, last_day))
 
 

@@ -8,6 +8,9 @@ from django.utils import timezone
 from eligibility import rules
 from eligibility.models import NormTable, Policy
 
+# Norms for later years are not known: a date further ahead is a typo (such as 9999).
+MAX_YEARS_AHEAD = 5
+
 
 def norm_table_in_force(on: datetime.date) -> rules.NormTable | None:
     table = (
@@ -39,9 +42,16 @@ def check_eligibility(
 ) -> rules.Decision:
     """Decide with the norms and policy in force on ``reference_date`` (default: today).
 
-    Raises ``rules.EligibilityError`` for bad input or a date before the first norm table.
+    Raises ``rules.EligibilityError`` for bad input, a date before the first norm table or one
+    more than ``MAX_YEARS_AHEAD`` years from today.
     """
-    reference_date = reference_date or timezone.localdate()
+    today = timezone.localdate()
+    reference_date = reference_date or today
+    if reference_date.year > today.year + MAX_YEARS_AHEAD:
+        raise rules.EligibilityError(
+            "reference_date", "reference_date_too_late",
+            f"The reference date can be at most {MAX_YEARS_AHEAD} years ahead.",
+        )
     table = norm_table_in_force(reference_date)
     return rules.check(
         household,

@@ -11,7 +11,6 @@ from django.contrib.auth import get_permission_codename
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
 from logistics.models import (
     Item,
@@ -28,6 +27,7 @@ from logistics.models import (
 from logistics.stock.resources import ItemResource, KitComponentResource, KitTypeResource
 from startpakket import audit
 from startpakket.admin import add_organisation_inline
+from startpakket.spreadsheets import CSV, XLSX
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,13 +1,24 @@
+import copy
+
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static import admin as otp_static_admin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp import admin as otp_totp_admin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from startpakket.models import Organisation, User
+from startpakket import enrolment, services
+from startpakket.models import ApiToken, Organisation, User
 from startpakket.roles import Role
 from startpakket.services import role_mismatch, set_role
 
@@ -41,19 +52,53 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 class RoleFormMixin(forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    # The person filling in the form (UserAdmin.get_form): she is offered, and may give, only
+    # rights she has herself (startpakket.services.check_update).
+    actor = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["role"].initial = self.instance.role
         self.fields["organisation"].required = True
+        if self.actor is not None and not self.actor.is_superuser:
+            self.fields["role"].choices = [
+                (role.value, role.label) for role in Role
+                if not services.grant_errors(self.actor, groups=[role_group(role)],
+                                             is_staff=role == Role.COORDINATOR)]
 
     def clean(self):
         cleaned = super().clean()
         organisation, role = cleaned.get("organisation"), cleaned.get("role")
         if organisation and role and (message := role_mismatch(Role(role), organisation)):
             self.add_error("organisation", message)
+        if self.actor is not None and role:
+            self._check_rights(Role(role), cleaned)
         return cleaned
+
+    def _check_rights(self, role: Role, cleaned: dict) -> None:
+        grants = {"role": role, "is_superuser": cleaned.get("is_superuser", False),
+                  "permissions": cleaned.get("user_permissions") or ()}
+        try:
+            if self.instance.pk:  # as stored: the form has not changed it yet
+                services.check_update(self.actor, self.instance, **grants)
+            else:
+                errors = services.grant_errors(
+                    self.actor, is_superuser=grants["is_superuser"],
+                    is_staff=role == Role.COORDINATOR, groups=[role_group(role)],
+                    permissions=grants["permissions"])
+                if errors:
+                    raise ValidationError({"role" if key == "groups" else key: value
+                                           for key, value in errors.items()})
+        except PermissionDenied as exc:
+            raise ValidationError(str(exc)) from None
+        except ValidationError as exc:
+            for field, messages_ in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages_)
+
+
+def role_group(role: Role) -> Group:
+    return Group.objects.get(name=Role(role).value)
 
 
 class UserCreateForm(RoleFormMixin, UserCreationForm):
@@ -65,6 +110,22 @@ class UserCreateForm(RoleFormMixin, UserCreationForm):
 class UserEditForm(RoleFormMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
+
+
+class UserPasswordForm(AdminPasswordChangeForm):
+    """The admin's password page, through ``services.set_password``: only for an account the
+    actor may manage, and written to the audit trail."""
+
+    actor = None
+
+    def save(self, commit=True):
+        password = self.cleaned_data["password1"] if self.cleaned_data.get(
+            "set_usable_password", True) else None
+        try:
+            services.set_password(actor=self.actor, user=self.user, password=password)
+        except ValidationError as exc:
+            raise PermissionDenied from exc  # validated by the form already
+        return self.user
 
 
 @admin.register(User)
@@ -90,9 +151,65 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["username", "organisation", "role", "password1", "password2"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["new_enrolment_link"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        # Lists, change and password pages, bulk actions: only accounts the user may manage.
+        return services.manageable_users(
+            request.user, super().get_queryset(request).prefetch_related("groups"))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or services.may_manage_user(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or services.may_manage_user(request.user, obj))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's view builds ``self.change_password_form``; a copy of this admin per request
+        # hands it the actor without sharing state between requests.
+        per_request = copy.copy(self)
+        per_request.change_password_form = type(
+            "UserPasswordForm", (UserPasswordForm,), {"actor": request.user})
+        return DjangoUserAdmin.user_change_password(per_request, request, id, form_url)
+
+    def save_model(self, request, obj, form, change):
+        if change:  # the account as stored, before this change
+            services.check_may_manage_user(request.user, User.objects.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        services.check_may_manage_user(request.user, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.check_may_manage_user(request.user, user)
+        super().delete_queryset(request, queryset)
+
+    @admin.action(description=_("New enrolment link (removes the authenticator app)"),
+                  permissions=["change"])
+    def new_enrolment_link(self, request, queryset):
+        for user in queryset:
+            self._hand_out_link(request, user)
+
+    def _hand_out_link(self, request, user):
+        url = enrolment.issue_link(user, actor=request.user)
+        if enrolment.mail_link(user, url):
+            messages.success(request, gettext("The enrolment link for %(username)s was "
+                                              "e-mailed to %(email)s.")
+                             % {"username": user.username, "email": user.email})
+        else:
+            messages.warning(request, gettext(
+                "Enrolment link for %(username)s, valid for %(hours)s hours and once: %(url)s "
+                "— hand it over yourself; it is not shown again.")
+                % {"username": user.username, "hours": settings.ENROLMENT_LINK_HOURS,
+                   "url": url})
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -108,7 +225,9 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        set_role(form.instance, Role(form.cleaned_data["role"]))
+        set_role(form.instance, Role(form.cleaned_data["role"]), actor=request.user)
+        if not change:
+            self._hand_out_link(request, form.instance)
 
 
 admin.site.unregister(LogEntry)
@@ -148,3 +267,68 @@ class AuditLogEntryAdmin(LogEntryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Secrets never shown ------------------------------------------------------------------------
+# An authenticator's secret, a backup code or an API key would let whoever reads it pass as its
+# owner. In the admin a coordinator sees only that a device or token exists, and may delete
+# (revoke) it; nobody, superusers included, adds one for someone else or sees a secret.
+
+
+class SecretFreeAdmin(admin.ModelAdmin):
+    """Look and delete: no adding, no changing, every shown field read-only. Only the devices
+    and tokens of accounts the user may manage (``services.manageable_users``): removing a
+    superuser's authenticator would lock them out."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(
+            user__in=services.manageable_users(request.user))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TOTPDeviceAdmin(SecretFreeAdmin, otp_totp_admin.TOTPDeviceAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    fields = readonly_fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": self.fields})]
+
+    def get_list_display(self, request):
+        return self.list_display  # never django-otp's QR code link
+
+    def config_view(self, request, pk):
+        raise Http404  # the secret as a QR code and a URL
+
+    def qrcode_view(self, request, pk):
+        raise Http404
+
+
+class StaticDeviceAdmin(SecretFreeAdmin, otp_static_admin.StaticDeviceAdmin):
+    fields = readonly_fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    fieldsets = None
+    inlines = []  # the backup codes
+
+
+for device_model, device_admin in [(TOTPDevice, TOTPDeviceAdmin),
+                                   (StaticDevice, StaticDeviceAdmin)]:
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+    admin.site.register(device_model, device_admin)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(SecretFreeAdmin):
+    """Coordinators see every API token and revoke (delete) one, e.g. of someone who left;
+    only its owner makes one (``startpakket.tokens``)."""
+
+    list_display = ["name", "user", "created", "expiry", "last_used_at", "last_used_from"]
+    list_filter = ["created", "expiry", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username", "user__first_name", "user__last_name"]
+    fields = readonly_fields = ["name", "user", "created", "expiry", "last_used_at",
+                                "last_used_from"]

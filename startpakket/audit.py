@@ -74,6 +74,9 @@ PROJECT_MODELS: dict[str, dict] = {
         "mask_callable": "startpakket.audit.redact",
         "m2m_fields": {"groups", "user_permissions"},
     },
+    # Made and revoked (deleted); a use from a new address is logged by startpakket.tokens.
+    # Only these fields: never the digest or the key's first characters.
+    "startpakket.ApiToken": {"include_fields": ["name", "user", "expiry"]},
 }
 
 # Every tracked model's options, as registered: e.g. for the retention of personal data, which
@@ -106,6 +109,11 @@ def attach_actor(user) -> None:
     if context is not None and context.get("actor") is None:
         # The middleware's context is read when each entry is saved (auditlog.context).
         context["actor"] = user
+
+
+def request_address() -> str | None:
+    """The client's address as the audit trail records it for the current request."""
+    return _request_details()["remote_addr"]
 
 
 def _request_details() -> dict:

@@ -1,5 +1,6 @@
 import time
 
+from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -8,6 +9,8 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+from startpakket.proxies import client_address
 
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):
@@ -78,3 +81,15 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class AuditlogMiddleware(BaseAuditlogMiddleware):
+    """django-auditlog's middleware, with the client's address as ``startpakket.proxies`` finds
+    it: auditlog's own takes the left-most ``X-Forwarded-For`` entry, which any client can
+    write, with or without a proxy (and which need not even be an address)."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return client_address(request)

@@ -1,8 +1,11 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 from startpakket.roles import OrganisationKind, Role
 
@@ -112,3 +115,58 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.key}"
+
+
+class ApiToken(AbstractAuthToken):
+    """A key for the API (``Authorization: Token <key>``): django-rest-knox's token, which keeps
+    only a digest of the key, plus what its owner and a coordinator need to manage it. Made and
+    revoked only by ``startpakket.tokens``; a revoked token is deleted."""
+
+    # knox makes the digest the primary key; a number is the key here, so that admin URLs and
+    # audit entries never carry anything derived from the secret.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="auth_token_set")  # the name knox uses
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expiry = models.DateTimeField(_("expires"), null=True, blank=True)
+    name = models.CharField(_("name"), max_length=100,
+                            help_text=_("What the token is for, e.g. the system that uses it."))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    last_used_from = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
+    # The addresses the token was used from, so that only a new one is audited.
+    addresses = models.JSONField(_("addresses"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self):
+        # Never the digest (knox's own __str__): this shows in the admin and the audit trail.
+        return f"{self.name} ({self.user})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expiry is not None and self.expiry <= timezone.now()
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link that lets ``user`` link an authenticator app (``startpakket.enrolment``):
+    without one, knowing the password is not enough to choose the second step. Only a SHA-256
+    of the token is kept, so the table (or a backup) hands nobody a usable link."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="enrolment_links")
+    token_sha256 = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    created_by = models.ForeignKey(User, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment link")
+        verbose_name_plural = _("enrolment links")
+
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -80,6 +80,12 @@ if not TWO_FACTOR_REQUIRED and not DEBUG:
         "development or demo instance (DEBUG=1) may switch it off."
     )
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Startpakket")
+# Linking an authenticator app needs a one-time enrolment link (startpakket.enrolment), valid
+# this long.
+ENROLMENT_LINK_HOURS = env_int("ENROLMENT_LINK_HOURS", 48)
+# An authenticator's secret is shown once, to its owner, while linking the app; never again, to
+# nobody (startpakket.admin also removes django-otp's config and QR views; this is its own switch).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -93,7 +99,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
@@ -117,8 +123,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # The request's user becomes the actor of the audit log's entries (startpakket.audit).
-    "auditlog.middleware.AuditlogMiddleware",
+    # The request's user becomes the actor of the audit log's entries (startpakket.audit), and
+    # the client's address (startpakket.proxies) their remote address.
+    "startpakket.middleware.AuditlogMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -224,6 +231,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "startpakket@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Whether the application may rely on e-mail reaching people: only when an SMTP server was named
+# (EMAIL_HOST set, or EMAIL_CONFIGURED=1 for another backend). Without it, enrolment links are
+# shown to the coordinator who made them instead of being mailed.
+EMAIL_CONFIGURED = env_bool("EMAIL_CONFIGURED", bool(os.environ.get("EMAIL_HOST")))
 # The address people open the application at; links in e-mails start with it.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PHONENUMBER_DEFAULT_REGION = "NL"
@@ -256,6 +267,12 @@ BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 if BEHIND_TLS_PROXY:
     # Only when a reverse proxy that terminates TLS sets this header and strips it from clients.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies stand in front of the application, each appending the address it got
+# the request from to X-Forwarded-For: the client's address is read that many entries from the
+# right (startpakket.proxies). 0: the header is ignored, the socket's address is the client's.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
 # Content Security Policy: everything from this site only; no inline scripts, no frames.
 CONTENT_SECURITY_POLICY = {
@@ -273,8 +290,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Login lockout (django-axes): the 6th wrong password in a row for a username from one address
-# locks it for the cool-off period, then it is allowed again; a good login resets the count.
+# Login lockout (django-axes): the 6th wrong password in a row for a username from one client
+# address locks it for the cool-off period, then it is allowed again; a good login resets the
+# count.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -285,10 +303,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# The client address: behind the TLS proxy the first X-Forwarded-For entry, otherwise the socket.
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_TLS_PROXY else ("REMOTE_ADDR",)
-)
+# The client's address: the socket's, or behind TRUSTED_PROXY_COUNT proxies the one the first
+# of them wrote into X-Forwarded-For, never an entry the client wrote itself.
+AXES_CLIENT_IP_CALLABLE = "startpakket.proxies.client_address"
 
 # --- Retention -----------------------------------------------------------------------------------
 # A closed referral is anonymised this many days after its delivery, or after its rejection or
@@ -304,14 +321,17 @@ if min(RETENTION_AFTER_DELIVERY_DAYS, RETENTION_AFTER_CLOSING_DAYS) < 1:
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing credential a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DRF's, and the token's user becomes the audit log's actor (startpakket.audit).
+        # knox's hashed tokens; the token's user becomes the audit log's actor (startpakket.audit).
         "startpakket.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's, with a body nested too deep for Python a 400 instead of a 500.
+    "DEFAULT_PARSER_CLASSES": ["startpakket.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "startpakket.api.pagination.PageNumberPagination",
+    # For the throttles' anonymous ident, read from the right as startpakket.proxies does.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "startpakket.api.problems.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "startpakket.api.schema.AutoSchema",
@@ -323,6 +343,23 @@ REST_FRAMEWORK = {
         # PDFs take a while to draw; slips carry personal data.
         "documents": os.environ.get("THROTTLE_DOCUMENTS", "30/minute"),
     },
+}
+# API tokens (django-rest-knox, startpakket.tokens): only a SHA-512 digest is stored, the key is
+# shown once. A token lasts this many days at most (and by default), then answers 401.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+if API_TOKEN_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_DAYS must be at least 1.")
+KNOX_TOKEN_MODEL = "startpakket.ApiToken"  # noqa: S105 - a model, not a secret
+# knox's own token model is swapped out for that one; its migrations would still create its
+# table (with a key to the users, which then blocks `flush` on PostgreSQL). Without migrations
+# Django creates no table for a swapped model.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS),
+    # Clients keep sending "Authorization: Token <key>" (DESIGN §7.2).
+    "AUTH_HEADER_PREFIX": "Token",
+    # Makes a leaked key recognisable to secret scanners, and to people.
+    "TOKEN_PREFIX": "spk_",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Startpakket API",
@@ -357,6 +394,10 @@ LOGGING = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# A cell that a spreadsheet would run as a formula (=, +, -, @) is exported as text
+# (startpakket.spreadsheets); a control character XLSX cannot hold is replaced, not a 500.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 # A norm or stock file is small; anything larger is a mistake or an attack.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -3,9 +3,10 @@ code, after the password.
 
 Every account needs it when ``TWO_FACTOR_REQUIRED`` is on (always in production): until the
 second step is done, a logged-in session reaches nothing but these pages and logging out. A user
-without an app yet sets one up first, and gets ten backup codes to keep on paper. A coordinator
-who loses her phone asks another coordinator to delete her devices in the admin (OTP devices),
-after which she sets up a new app at her next login.
+without an app yet sets one up first, with the one-time enrolment link she was given
+(``startpakket.enrolment``), and gets ten backup codes to keep on paper. A coordinator who loses
+her phone asks another coordinator for a new enrolment link (user admin), which removes her old
+app, and sets up a new one with it.
 """
 
 import io
@@ -28,6 +29,8 @@ from django_otp import devices_for_user, user_has_device, verify_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from startpakket import enrolment
 
 BACKUP_CODES = 10
 # Pages an unverified session may open: the second step itself, logging out, the language.
@@ -98,14 +101,36 @@ def _qr_svg(url: str) -> str:
     return svg[svg.index("<svg"):]  # drop the XML declaration; the page embeds it
 
 
+def enrol(request, token):
+    """The enrolment link (``startpakket.enrolment``): remember a valid one in the session and
+    go on to log in and link the app."""
+    link = enrolment.find_link(token)
+    if link is None:
+        return _refuse(request, _("This enrolment link is not valid: it was used already, has "
+                                  "expired or was replaced by a newer one."))
+    if request.user.is_authenticated and request.user != link.user:
+        return _refuse(request, _("This enrolment link is for another account. Log out first."))
+    enrolment.remember(request.session, link)
+    return redirect("two_factor_setup")
+
+
+def _refuse(request, reason: str):
+    return render(request, "registration/two_factor_refused.html", {"reason": reason},
+                  status=403)
+
+
 @login_required
 def setup(request):
     """Link an authenticator app: scan the QR code (or type the key), confirm with a code, and
-    receive the backup codes once."""
+    receive the backup codes once. Only with the user's own enrolment link, opened first."""
     if user_has_device(request.user):
         if not request.user.is_verified():
             return redirect("two_factor_verify")
         raise PermissionDenied  # a second app replaces the first only via a coordinator
+    link = enrolment.link_for(request.session, request.user)
+    if link is None:
+        return _refuse(request, _("To link an authenticator app you need the enrolment link "
+                                  "that was made for you."))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="app", confirmed=False)
@@ -113,6 +138,8 @@ def setup(request):
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             with transaction.atomic():
+                if not enrolment.use_link(request.session, link):
+                    return _refuse(request, _("This enrolment link was used already."))
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 codes = _new_backup_codes(request.user)

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from startpakket import two_factor, views
+from startpakket import token_views, two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", two_factor.verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
+    path("accounts/two-factor/enrol/<str:token>/", two_factor.enrol, name="two_factor_enrol"),
+    path("accounts/tokens/", token_views.token_list, name="api_tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", token_views.token_revoke, name="api_token_revoke"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("eligibility/", include("eligibility.urls")),
     path("", include("logistics.urls")),

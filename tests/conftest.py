@@ -1,8 +1,10 @@
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from startpakket import tokens
+from startpakket.models import ApiToken
 from startpakket.roles import Role
 from tests.factories import UserFactory
 
@@ -68,12 +70,19 @@ def api_client():
 
 @pytest.fixture
 def token_client():
-    """``token_client(user)``: an API client sending the user's token, as an integration would."""
+    """``token_client(user)``: an API client sending the user's token, as an integration would
+    (one token per user and test). The token counts as just used from the test client's address:
+    a first use writes down the last use and audits the address (tests/startpakket/
+    test_api_tokens.py), which tests that count queries or audit entries should not see."""
+    keys = {}
 
     def make(user):
         api = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        if user.pk not in keys:
+            token, keys[user.pk] = tokens.create_token(user=user, name="test")
+            ApiToken.objects.filter(pk=token.pk).update(
+                last_used_at=timezone.now(), last_used_from="127.0.0.1", addresses=["127.0.0.1"])
+        api.credentials(HTTP_AUTHORIZATION=f"Token {keys[user.pk]}")
         return api
 
     return make
@@ -85,3 +94,22 @@ def warehouse(warehouse_user):
     from logistics.models import Warehouse
 
     return Warehouse.objects.get(pk=warehouse_user.organisation_id)
+
+
+@pytest.fixture
+def verified_coordinator_client(client, coordinator, settings):
+    """A coordinator logged in as a person does, with two-step login on: the password, then
+    a backup code."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import TEST_PASSWORD
+
+    settings.TWO_FACTOR_REQUIRED = True
+    TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
+    StaticDevice.objects.create(user=coordinator, name="backup").token_set.create(
+        token="abcd1234")
+    assert client.post("/accounts/login/", {"username": coordinator.username,
+                                            "password": TEST_PASSWORD}).status_code == 302
+    assert client.post("/accounts/two-factor/", {"code": "abcd1234"}).status_code == 302
+    return client

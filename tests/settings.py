@@ -19,6 +19,8 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Enrolment links are shown to the coordinator unless a test says mail is configured.
+EMAIL_CONFIGURED = False
 # WhiteNoise would look for collected files; the finders serve them in tests.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

@@ -28,12 +28,12 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 
 from logistics.distribution import services as pick_lists
 from logistics.models import Item, Warehouse
 from logistics.referrals import services as referral_services
 from logistics.stock import selectors as stock_selectors
+from startpakket import tokens
 from startpakket.roles import Role
 from tests.factories import UserFactory, make_referral, stock_for_kits
 
@@ -171,7 +171,7 @@ def world(db, settings):
     # A 500 fails with its traceback rather than only a status.
     settings.DEBUG_PROPAGATE_EXCEPTIONS = True
     users = {role: UserFactory(role=role) for role in Role}
-    tokens = {role: Token.objects.create(user=user).key for role, user in users.items()}
+    keys = {role: tokens.create_token(user=user, name="fuzz")[1] for role, user in users.items()}
     warehouse = Warehouse.objects.get(pk=users[Role.WAREHOUSE].organisation_id)
     stock_for_kits(warehouse, REFERRALS, user=users[Role.COORDINATOR])
     referrals = [make_referral(users[Role.REFERRER]) for _ in range(REFERRALS)]
@@ -187,7 +187,7 @@ def world(db, settings):
         warehouses=[warehouse.code],
         items=list(Item.objects.active().values_list("sku", flat=True)),
     )
-    yield tokens
+    yield keys
     LIVE.clear()
 
 

@@ -27,7 +27,7 @@ class IncomeSerializer(serializers.Serializer):
 class CheckInputSerializer(serializers.Serializer):
     reference_date = serializers.DateField(required=False)
     household = HouseholdSerializer()
-    incomes = IncomeSerializer(many=True, allow_empty=True)
+    incomes = IncomeSerializer(many=True, allow_empty=True, max_length=rules.MAX_INCOMES)
 
     def to_rules(self) -> tuple[rules.Household, list[rules.Income], datetime.date | None]:
         data = self.validated_data

@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from logistics.distribution.selectors import current_entries, waiting
+from logistics.distribution.selectors import current_entries, delivered_out_of_sight, waiting
 from logistics.models import (
     PickList,
     PickListEntry,
@@ -41,6 +41,19 @@ MAX_PACKAGES = 500
 
 class NothingToSchedule(ConflictError):
     code = "nothing_to_schedule"
+
+
+class AlreadyDelivered(ConflictError):
+    code = "already_delivered"
+
+
+def refuse_if_delivered_out_of_sight(user, code: str) -> None:
+    """A repeated "delivered" (a retry, a second tap) for a kit the first one recorded as
+    delivered, which took it out of the volunteer's sight: say so, as the page does, rather
+    than "not found"."""
+    if delivered_out_of_sight(user, code):
+        raise AlreadyDelivered(
+            _("%(code)s was already recorded as delivered.") % {"code": code})
 
 
 def _max_packages(value) -> int:

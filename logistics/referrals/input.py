@@ -4,6 +4,7 @@ service validates here, once, and refuses with field errors that both edges show
 field."""
 
 import datetime
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -20,6 +21,8 @@ from logistics.stock import selectors as stock_selectors
 MAX_HOUSE_NUMBER = 99999
 REQUIRED_TEXT = ("parent_first_name", "parent_last_name", "street", "city")
 OPTIONAL_TEXT = ("house_number_suffix", "delivery_notes", "email")
+# Texts printed on the delivery slip: invisible characters are taken out (``visible``).
+PRINTED_TEXT = (*REQUIRED_TEXT, "house_number_suffix", "delivery_notes")
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,22 @@ def _max_length(name: str) -> int:
     return Referral._meta.get_field(name).max_length
 
 
+def visible(text: str) -> str:
+    """``text`` without Unicode's format characters (category Cf): direction controls such as
+    U+202E, which make "Bakker" show as "rekkaB" or put a name in front of an address, and
+    zero-width characters (U+200B–U+200F, U+2060, U+FEFF), which make two names that look the
+    same differ. They are stripped, not refused: the nurse cannot see them (they come along
+    when a name is pasted from another program) and so could not find what to remove, and
+    letters show in their own direction without them. What is stored and printed is then
+    exactly what the screen shows."""
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+
+
 def _text_error(name: str, value) -> str | None:
     if not isinstance(value, str):
         return _("Enter text.")
+    if name in PRINTED_TEXT:
+        value = visible(value)
     if name in REQUIRED_TEXT and not value.strip():
         return _("This field is required.")
     if len(value) > _max_length(name):
@@ -131,8 +147,8 @@ def field_errors(values: Mapping[str, object]) -> dict[str, list[str]]:
 
 def validated(data: ReferralInput) -> tuple[ReferralInput, dict[str, list[str]]]:
     """``data`` normalised (postcode as ``1234 AB``, e-mail trimmed and in lower case, texts
-    trimmed), and the objections to it. The household and incomes are the eligibility rules'
-    to judge (``services.assess``)."""
+    trimmed and without invisible characters), and the objections to it. The household and
+    incomes are the eligibility rules' to judge (``services.assess``)."""
     values = {name: getattr(data, name) for name in (*REQUIRED_TEXT, *OPTIONAL_TEXT, "postcode",
                                                      "due_date", "phone", "consent",
                                                      "house_number", "babies", "language",
@@ -144,7 +160,5 @@ def validated(data: ReferralInput) -> tuple[ReferralInput, dict[str, list[str]]]
         data,
         postcode=normalise_postcode(data.postcode),
         email=data.email.strip().lower(),
-        **{name: getattr(data, name).strip() for name in (*REQUIRED_TEXT,
-                                                          "house_number_suffix",
-                                                          "delivery_notes")},
+        **{name: visible(getattr(data, name)).strip() for name in PRINTED_TEXT},
     ), {}

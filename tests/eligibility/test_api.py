@@ -185,3 +185,18 @@ def test_the_check_is_throttled_per_user(api, settings):
         ScopedRateThrottle.THROTTLE_RATES = original
         cache.clear()
     assert statuses == [200, 200, 200, 429]
+
+
+def test_the_number_of_incomes_is_capped_as_for_referrals(api):
+    """The cap is the eligibility rules' (``rules.MAX_INCOMES``), shared with the referral API."""
+    from eligibility import rules
+    from logistics.referrals.api.serializers import ReferralInputSerializer
+
+    incomes = [{"kind": "wages", "amount": "10"}] * rules.MAX_INCOMES
+    body = {"household": {"applicant_age": 30}, "incomes": incomes,
+            "reference_date": "2026-03-01"}
+    assert api.post(URL, body, format="json").status_code == 200
+    response = api.post(URL, {**body, "incomes": [*incomes, incomes[0]]}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["incomes"]
+    assert ReferralInputSerializer().fields["incomes"].max_length == rules.MAX_INCOMES

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from eligibility import rules
@@ -521,3 +521,18 @@ def test_figures_have_fixed_decimal_places(household, incomes, day, policy):
     assert decision.threshold.as_tuple().exponent == -2
     assert decision.norm.as_tuple().exponent == -2
     assert decision.counted_income.as_tuple().exponent == -2
+
+
+@given(st.dates(min_value=date(1900, 1, 1)), st.integers(min_value=0, max_value=200))
+@example(date(9999, 11, 30), 1)
+def test_adding_months_agrees_with_dateutil_up_to_the_last_date(day, months):
+    """Issue 13: December 9999 made the month arithmetic overflow (a 500 for such a date)."""
+    from dateutil.relativedelta import relativedelta
+
+    from eligibility.rules import _add_months
+
+    try:
+        expected = day + relativedelta(months=months)
+    except (OverflowError, ValueError):
+        return  # past date.max: no reference date gets there
+    assert _add_months(day, months) == expected

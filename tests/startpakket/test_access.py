@@ -20,8 +20,14 @@ ACCESS = [
     ("login", "/accounts/login/", {ANON: 200, REF: 302, WH: 302, COORD: 302}),
     # The second login step: without an app yet it goes to setting one up (force_login here).
     ("two_factor_verify", "/accounts/two-factor/", {ANON: 302, REF: 302, WH: 302, COORD: 302}),
+    # Linking an app needs one's own enrolment link (test_enrolment.py).
     ("two_factor_setup", "/accounts/two-factor/setup/",
-     {ANON: 302, REF: 200, WH: 200, COORD: 200}),
+     {ANON: 302, REF: 403, WH: 403, COORD: 403}),
+    ("two_factor_enrol", "/accounts/two-factor/enrol/not-a-token/",
+     {ANON: 403, REF: 403, WH: 403, COORD: 403}),
+    # Everyone's own API tokens; revoking is POST-only (and only one's own: test_api_tokens.py).
+    ("api_tokens", "/accounts/tokens/", {ANON: 302, REF: 200, WH: 200, COORD: 200}),
+    ("api_token_revoke", "/accounts/tokens/1/revoke/", {ANON: 302, REF: 405, WH: 405, COORD: 405}),
     ("eligibility:check", "/eligibility/check/", {ANON: 302, REF: 200, WH: 403, COORD: 200}),
     ("api:me", "/api/v1/me/", {ANON: 401, REF: 200, WH: 200, COORD: 200}),
     # POST-only: a GET by someone allowed is 405, by someone not allowed 403.

@@ -1,6 +1,7 @@
+import io
+
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 
 from startpakket.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
@@ -11,10 +12,11 @@ pytestmark = pytest.mark.django_db
 def test_me_answers_role_and_organisation_for_a_token_from_drf_create_token(api_client):
     organisation = OrganisationFactory(code="stichting-x", name="Stichting X", foundation=True)
     UserFactory(username="coordinator", organisation=organisation)
-    call_command("drf_create_token", "coordinator", verbosity=0)
-    token = Token.objects.get(user__username="coordinator")
+    out = io.StringIO()
+    call_command("drf_create_token", "coordinator", verbosity=0, stdout=out)
+    key = out.getvalue().split()[2]  # DRF's "Generated token KEY for user USERNAME"
 
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = api_client.get("/api/v1/me/")
 
     assert response.status_code == 200

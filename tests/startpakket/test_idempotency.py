@@ -8,10 +8,10 @@ import json
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from logistics.models import Referral
+from startpakket import tokens
 from startpakket.api.idempotency import MAX_KEY_LENGTH
 from startpakket.models import IdempotencyKey
 from startpakket.roles import Role
@@ -149,12 +149,12 @@ def test_identical_requests_at_the_same_moment_create_one_referral():
     # A committing test: the shipped groups, norms and kit types are its own to load.
     call_command("install_defaults", verbosity=0)
     referrer = UserFactory(role=Role.REFERRER)
-    token = Token.objects.create(user=referrer)
+    key = tokens.create_token(user=referrer, name="test")[1]
     body = referral_payload()
 
     def submit():
         api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         response = post(api, body, "double-click")
         return response.status_code, response.json(), response.get("Idempotent-Replayed")
 

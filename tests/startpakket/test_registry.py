@@ -27,6 +27,8 @@ TRACKED = {
         "mask_callable": "startpakket.audit.redact",
         "m2m_fields": {"groups", "user_permissions"},
     },
+    # Never the token's digest or the start of its key.
+    "startpakket.ApiToken": {"include_fields": ["name", "user", "expiry"]},
     "eligibility.NormTable": {},
     "eligibility.NormRow": {},
     "eligibility.Policy": {},

@@ -4,10 +4,12 @@ import re
 import secrets
 
 import pytest
+from django.conf import settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from startpakket import enrolment
 from tests.factories import TEST_PASSWORD, make_referral
 from tests.helpers import run_manage
 
@@ -52,6 +54,7 @@ def test_a_password_only_session_reaches_no_personal_data(client, referrer, coor
 
 def test_setting_up_the_app_gives_backup_codes_and_opens_the_application(client, referrer):
     make_referral(referrer)
+    client.get(enrolment.issue_link(referrer).removeprefix(settings.SITE_URL))
     log_in(client, referrer)
     page = client.get("/accounts/two-factor/setup/?next=/referrals/")
     assert "<svg" in page.content.decode()

@@ -192,6 +192,7 @@ class DeliveryActionView(ReferralScope, generics.GenericAPIView):
         return DeliveryResultSerializer
 
     def post(self, request, code):
+        services.refuse_if_delivered_out_of_sight(request.user, code)
         referral = self.get_object()
         data = self.input_serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
@@ -204,7 +205,10 @@ def delivery_schema(input_serializer):
         200: DeliveryResultSerializer,
         400: OpenApiResponse(description="Invalid fields, listed in `errors`."),
         404: OpenApiResponse(description="No such referral within your scope."),
-        409: OpenApiResponse(description="Not allowed in the referral's current status."),
+        409: OpenApiResponse(description=(
+            "Not allowed in the referral's current status. `code` is `already_delivered` when "
+            "the kit was recorded as delivered before (a repeated request): a volunteer no "
+            "longer sees it, but is told so rather than answered 404.")),
     }))
 
 

@@ -27,7 +27,6 @@ from logistics.referrals.services import decision_of, outcome_of
 from logistics.referrals.workflow import Action, available_actions
 from startpakket.api.fields import CodeRelatedField
 
-MAX_INCOMES = 20
 NL_COUNTRY_CODE = 31
 
 
@@ -70,7 +69,7 @@ class ReferralInputSerializer(serializers.Serializer):
     consent = serializers.BooleanField(
         help_text="The parent agrees to share these data; must be true.")
     household = HouseholdSerializer()
-    incomes = IncomeSerializer(many=True, allow_empty=True, max_length=MAX_INCOMES)
+    incomes = IncomeSerializer(many=True, allow_empty=True, max_length=rules.MAX_INCOMES)
 
     def to_input(self) -> ReferralInput:
         data = dict(self.validated_data)

@@ -1,19 +1,35 @@
 import getpass
 import sys
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from startpakket import enrolment
 from startpakket.models import Organisation
 from startpakket.roles import Role
 from startpakket.services import create_user
+
+
+def hand_out_link(stdout, user) -> None:
+    """Make the user's enrolment link (startpakket.enrolment): mail it, or print it for whoever
+    runs the command to hand over."""
+    url = enrolment.issue_link(user)
+    if enrolment.mail_link(user, url):
+        stdout.write(f"The enrolment link for linking an authenticator app was e-mailed to "
+                     f"{user.email}.")
+    else:
+        stdout.write(f"Enrolment link for linking an authenticator app (valid "
+                     f"{settings.ENROLMENT_LINK_HOURS} hours, once), hand it to "
+                     f"{user.username}:\n{url}")
 
 
 class Command(BaseCommand):
     help = (
         "Add a user with a role and an organisation. The password is read from standard input "
         "when it is not a terminal (one line), otherwise it is asked for twice; it is never an "
-        "argument, so it does not end up in shell history or the process list."
+        "argument, so it does not end up in shell history or the process list. Prints (or, "
+        "with EMAIL_HOST set, mails) the user's one-time link for linking an authenticator app."
     )
 
     # Tests and scripts may hand in a stream of their own.
@@ -53,6 +69,7 @@ class Command(BaseCommand):
                 f"Added {user.username} as {options['role']} of {organisation.code}."
             )
         )
+        hand_out_link(self.stdout, user)
 
     def read_password(self, stdin) -> str:
         if not stdin.isatty():

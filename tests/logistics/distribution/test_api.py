@@ -214,3 +214,35 @@ def test_taking_kits_off_a_list(token_client, warehouse_user, warehouse, three):
     assert answer.json()["referrals"] == [three[0].code, three[1].code]
     three[2].refresh_from_db()
     assert three[2].status == S.APPROVED
+
+
+def test_a_repeated_delivered_says_it_was_recorded_not_404(token_client, warehouse_user,
+                                                           warehouse, three):
+    """As the page does (``distribution.views._record``): the first "delivered" took the kit
+    out of the volunteer's sight, and a retry is told so (409 ``already_delivered``)."""
+    api = token_client(warehouse_user)
+    pick_list = pick_lists.create_pick_list(warehouse=warehouse, user=warehouse_user)
+    pick_lists.pack(pick_list=pick_list, user=warehouse_user)
+    code = three[0].code
+    assert api.post(f"/api/v1/referrals/{code}/deliver/", {}, format="json").status_code == 200
+    for action, body in [("deliver", {}), ("delivery-failed", {"reason": "Niet thuis"})]:
+        again = api.post(f"/api/v1/referrals/{code}/{action}/", body, format="json")
+        assert again.status_code == 409, again.json()
+        assert again["Content-Type"] == "application/problem+json"
+        assert again.json()["code"] == "already_delivered"
+        assert again.json()["detail"] == f"{code} was al vastgelegd als bezorgd."
+    # Still nothing to see of it, and another warehouse's volunteer still gets a 404.
+    assert api.get(f"/api/v1/referrals/{code}/").status_code == 404
+    other = token_client(UserFactory(role=Role.WAREHOUSE, organisation=WarehouseFactory()))
+    assert other.post(f"/api/v1/referrals/{code}/deliver/", {},
+                      format="json").status_code == 404
+    three[0].refresh_from_db()
+    assert three[0].status == S.DELIVERED
+
+
+def test_the_schema_documents_the_already_delivered_conflict():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    conflict = schema["paths"]["/api/v1/referrals/{code}/deliver/"]["post"]["responses"]["409"]
+    assert "already_delivered" in conflict["description"]

@@ -111,3 +111,54 @@ def test_the_page_and_the_api_show_the_services_message(referrer, client, token_
     assert api.status_code == 400
     expected = field_errors({"postcode": "0123 AB"})["postcode"]
     assert api.json()["errors"] == {"postcode": expected}
+
+
+# Invisible characters (issue 13, point 6c): direction controls and zero-width characters would
+# let a name or an address print otherwise than it reads, or two equal-looking names differ.
+RLO, LRI, PDI, ZWSP, ZWJ, RLM = "\u202e", "\u2066", "\u2069", "\u200b", "\u200d", "\u200f"
+INVISIBLE = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                              *range(0x200B, 0x2010))]
+SPOOFED = {
+    "parent_first_name": f"Sam{ZWSP}ira{RLM}",
+    "parent_last_name": f"{RLO}rekkaB{PDI}",
+    "street": f"Dorps{ZWJ}straat{LRI}",
+    "city": f"Utr{INVISIBLE[0]}echt",
+    "house_number_suffix": f"{RLO}A",
+    "delivery_notes": f"Bel aan{ZWSP}",
+}
+SHOWN = {"parent_first_name": "Samira", "parent_last_name": "rekkaB", "street": "Dorpsstraat",
+         "city": "Utrecht", "house_number_suffix": "A", "delivery_notes": "Bel aan"}
+
+
+def _stored(referral):
+    return {name: getattr(referral, name) for name in SHOWN}
+
+
+def test_the_service_strips_invisible_characters(referrer):
+    assert _stored(make_referral(referrer, **SPOOFED)) == SHOWN
+    every = "".join(INVISIBLE)
+    referral = make_referral(referrer, parent_last_name=f"Bak{every}ker", city=f"{every}Ede")
+    assert (referral.parent_last_name, referral.city) == ("Bakker", "Ede")
+
+
+def test_a_name_of_invisible_characters_only_is_missing(referrer):
+    with pytest.raises(FieldError) as refused:
+        services.submit_referral(user=referrer, data=referral_input(
+            parent_first_name=ZWSP + RLO, city="".join(INVISIBLE)))
+    assert set(refused.value.errors) == {"parent_first_name", "city"}
+    assert list(field_errors({"street": f" {ZWSP} "})) == ["street"]
+
+
+def test_the_api_and_the_page_strip_them_too(referrer, client, token_client):
+    from tests.helpers import referral_payload
+    from tests.logistics.referrals.test_pages import form_data, refer
+
+    answer = token_client(referrer).post("/api/v1/referrals/", referral_payload(**SPOOFED),
+                                         format="json")
+    assert answer.status_code == 201, answer.json()
+    assert _stored(Referral.objects.get(code=answer.json()["code"])) == SHOWN
+
+    client.force_login(referrer)
+    page = refer(client, form_data(**SPOOFED))
+    assert page.status_code == 302
+    assert _stored(Referral.objects.exclude(code=answer.json()["code"]).get()) == SHOWN
