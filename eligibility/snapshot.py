@@ -121,3 +121,4 @@ def incomes_to_json(incomes) -> list[dict]:
 def incomes_from_json(data: list) -> tuple[rules.Income, ...]:
     return tuple(rules.Income(kind=item["kind"], amount=Decimal(item["amount"]))
                  for item in data)
+

@@ -8,7 +8,9 @@ or XLSX. Stock levels, movements and reservations are shown read-only: they chan
 
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
+from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
@@ -16,7 +18,9 @@ from logistics.models import (
     Item,
     KitComponent,
     KitType,
+    Municipality,
     OrganisationSettings,
+    PostcodeRange,
     Referral,
     ReferralStatusChange,
     Reservation,
@@ -24,6 +28,8 @@ from logistics.models import (
     StockLevel,
     StockMovement,
 )
+from logistics.statistics.municipalities import overlap_errors
+from logistics.statistics.resources import MunicipalityResource
 from logistics.stock.resources import ItemResource, KitComponentResource, KitTypeResource
 from startpakket import audit
 from startpakket.admin import add_organisation_inline
@@ -226,3 +232,42 @@ class ReferralAdmin(ReadOnlyAdmin):
         if obj is not None:
             audit.record_read(user=request.user, obj=obj, what=audit.REFERRAL_VIEWED)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class PostcodeRangeFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        ranges = sorted(
+            (form.cleaned_data["first"], form.cleaned_data["last"]) for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("first") and form.cleaned_data.get("last"))
+        if errors := overlap_errors(self.instance, ranges):
+            raise ValidationError(errors)
+
+
+class PostcodeRangeInline(admin.TabularInline):
+    model = PostcodeRange
+    formset = PostcodeRangeFormSet
+    fields = ["first", "last"]
+    extra = 1
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(ImportExportMixin, admin.ModelAdmin):
+    """Municipalities and their four-digit postcodes, for the statistics (DESIGN §6); in and out
+    as CSV/XLSX with the postcodes as text. After a change, ``manage.py derive_municipalities``
+    sets the referrals' municipality again."""
+
+    resource_classes = [MunicipalityResource]
+    formats = [CSV, XLSX]
+    list_display = ["code", "name", "price_per_kit", "postcodes"]
+    search_fields = ["code", "name"]
+    fields = ["code", "name", "price_per_kit"]
+    inlines = [PostcodeRangeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("postcode_ranges")
+
+    @admin.display(description=_("postcodes"))
+    def postcodes(self, municipality):
+        return MunicipalityResource().dehydrate_postcodes(municipality)

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("logistics.stock.api.urls")),
     path("", include("logistics.referrals.api.urls")),
     path("", include("logistics.distribution.api.urls")),
+    path("", include("logistics.statistics.api.urls")),
 ]

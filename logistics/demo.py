@@ -1,16 +1,28 @@
 """This app's demo data for ``make demo`` (DESIGN §7.1), for the demo users ``startpakket`` made
 (registered by ``LogisticsConfig.ready``): the foundation's contact line; stock for 30 kits of
 each kit type, a later donation and a shelf count, so the stock pages and the ledger have
-something to show; and a handful of referrals in several states."""
+something to show; a few municipalities around Utrecht; and a handful of referrals in several
+states."""
 
 import uuid
 
-from logistics.models import KitType, OrganisationSettings, Warehouse
+from logistics.models import KitType, Municipality, OrganisationSettings, Warehouse
 from logistics.stock import services as stock
 from startpakket.roles import Role
 
 # Printed at the bottom of every delivery slip.
 DEMO_CONTACT_LINE = "Stichting Startpakket Demo · 030 123 45 67 · info@startpakket-demo.example"
+
+# CBS municipality codes (Statistics Netherlands, "Gemeentelijke indeling op 1 januari 2026").
+# The postcode ranges are rounded four-digit areas of each town, written for the demo from the
+# public PostNL postcode areas without checking every edge: good enough to show the statistics,
+# not to report with. A real installation imports its own (admin, Municipalities).
+DEMO_MUNICIPALITIES = [
+    ("GM0344", "Utrecht", "85.00", [(3450, 3455), (3500, 3585)]),
+    ("GM0356", "Nieuwegein", "85.00", [(3430, 3439)]),
+    ("GM0355", "Zeist", None, [(3700, 3709)]),
+    ("GM0321", "Houten", "80.00", [(3990, 3995)]),
+]
 
 KITS_IN_STOCK = 30
 # Fixed batches: re-running the demo finds them booked and books nothing twice.
@@ -29,8 +41,24 @@ def load_demo(users) -> None:
         defaults={"contact_line": DEMO_CONTACT_LINE},
     )
     warehouse = Warehouse.objects.get(pk=volunteer.organisation_id)
+    load_demo_municipalities()
     load_demo_stock(warehouse, volunteer)
     load_demo_referrals(by_role[Role.REFERRER], coordinator, warehouse)
+
+
+def load_demo_municipalities() -> None:
+    """Those not there yet; then every referral's municipality, as after an import."""
+    from decimal import Decimal
+
+    from logistics.referrals.services import derive_municipalities
+    from logistics.statistics.municipalities import set_postcode_ranges
+
+    for code, name, price, ranges in DEMO_MUNICIPALITIES:
+        municipality, made = Municipality.objects.get_or_create(
+            code=code, defaults={"name": name, "price_per_kit": price and Decimal(price)})
+        if made:
+            set_postcode_ranges(municipality, ranges)
+    derive_municipalities()
 
 
 def load_demo_stock(warehouse: Warehouse, user) -> None:

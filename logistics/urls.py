@@ -13,4 +13,5 @@ urlpatterns = [
                                 "referrals"))),
     path("pick-lists/", include((distribution.pick_list_patterns, "pick_lists"))),
     path("deliveries/", include((distribution.delivery_patterns, "deliveries"))),
+    path("dashboard/", include("logistics.statistics.urls")),
 ]

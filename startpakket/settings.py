@@ -317,6 +317,12 @@ if min(RETENTION_AFTER_DELIVERY_DAYS, RETENTION_AFTER_CLOSING_DAYS) < 1:
         "RETENTION_AFTER_DELIVERY_DAYS and RETENTION_AFTER_CLOSING_DAYS must be at least 1."
     )
 
+# --- Statistics ----------------------------------------------------------------------------------
+# Counts from 1 to this less one show as "<5" in every table (logistics/statistics/suppression.py).
+STATS_SMALL_COUNT_THRESHOLD = env_int("STATS_SMALL_COUNT_THRESHOLD", 5)
+if STATS_SMALL_COUNT_THRESHOLD < 1:
+    raise ImproperlyConfigured("STATS_SMALL_COUNT_THRESHOLD must be at least 1.")
+
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing credential a 401, not a 403.

@@ -14,6 +14,7 @@ from tests.helpers import ROOT
 SMALL = {
     "documents.py": ["--packages", "5", "--rounds", "1"],
     "eligibility_check.py": ["--households", "50", "--rounds", "1", "--requests", "10"],
+    "stats_exports.py": ["--referrals", "500"],
     "stock_ledger.py": ["--movements", "2000", "--requests", "3", "--operations", "3"],
 }
 

@@ -1,5 +1,6 @@
 """The logistics models, one module per part of DESIGN §5."""
 
+from logistics.models.municipalities import Municipality, PostcodeRange
 from logistics.models.organisations import OrganisationSettings, settings_of
 from logistics.models.pick_lists import PickList, PickListEntry
 from logistics.models.referrals import (
@@ -33,9 +34,11 @@ __all__ = [
     "KitType",
     "Language",
     "MovementKind",
+    "Municipality",
     "OrganisationSettings",
     "PickList",
     "PickListEntry",
+    "PostcodeRange",
     "Referral",
     "ReferralNumber",
     "ReferralStatus",

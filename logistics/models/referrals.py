@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from eligibility import rules
+from logistics.models.municipalities import Municipality
 from logistics.models.stock import KitType, Reservation, Warehouse
 from startpakket.models import Organisation
 
@@ -118,6 +119,11 @@ class Referral(models.Model):
     override_reason = models.CharField(_("reason for the override"), max_length=500,
                                        blank=True)
 
+    # From the postcode's four digits when submitted or corrected (``derive_municipalities``
+    # after the ranges change); empty: no range covers it, counted as "unknown".
+    municipality = models.ForeignKey(Municipality, verbose_name=_("municipality"), null=True,
+                                     blank=True, on_delete=models.SET_NULL,
+                                     related_name="referrals")
     warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="assigned_referrals")
     reservation = models.OneToOneField(Reservation, null=True, blank=True, editable=False,
@@ -146,6 +152,7 @@ class Referral(models.Model):
         permissions = [
             ("decide_referral", _("Can approve, reject and ask about referrals")),
             ("record_delivery", _("Can record deliveries")),
+            ("view_statistics", _("Can see and export the statistics")),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=ReferralStatus.values),

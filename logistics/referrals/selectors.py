@@ -5,7 +5,14 @@ import datetime
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from logistics.models import PickList, Referral, ReferralStatus, ReferralStatusChange
+from logistics.models import (
+    Municipality,
+    PickList,
+    PostcodeRange,
+    Referral,
+    ReferralStatus,
+    ReferralStatusChange,
+)
 from startpakket.roles import Role
 
 DUPLICATE_WINDOW = datetime.timedelta(days=60)
@@ -72,3 +79,20 @@ def find_referral(user, code: str) -> Referral | None:
 
 def may_see(user, referral: Referral) -> bool:
     return referrals_for(user).filter(pk=referral.pk).exists()
+
+
+def postcode_area(postcode: str) -> int | None:
+    """The four digits of a postcode (``1234 AB``, or ``1234`` once anonymised) as a number."""
+    digits = (postcode or "")[:4]
+    return int(digits) if digits.isdigit() and len(digits) == 4 else None
+
+
+def municipality_for(postcode: str) -> Municipality | None:
+    """The municipality whose postcode ranges cover ``postcode``; None when none does (counted
+    as "unknown", never an error)."""
+    area = postcode_area(postcode)
+    if area is None:
+        return None
+    found = (PostcodeRange.objects.filter(first__lte=area, last__gte=area)
+             .select_related("municipality").first())
+    return found.municipality if found else None

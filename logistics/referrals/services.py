@@ -19,6 +19,7 @@ from eligibility import services as eligibility
 from eligibility.explain import error_text
 from logistics.models import (
     EligibilityOverride,
+    PostcodeRange,
     Referral,
     ReferralNumber,
     ReferralStatus,
@@ -27,7 +28,7 @@ from logistics.models import (
     Warehouse,
 )
 from logistics.models.organisations import settings_of
-from logistics.referrals import codes, notifications
+from logistics.referrals import codes, notifications, selectors
 from logistics.referrals.input import ReferralInput, validated
 from logistics.referrals.workflow import (
     TARGETS,
@@ -91,6 +92,7 @@ def _stored(data: ReferralInput, decision: rules.Decision) -> dict:
     referral and a corrected one take from their input."""
     return {
         **{name: getattr(data, name) for name in INPUT_FIELDS},
+        "municipality": selectors.municipality_for(data.postcode),
         "household": snapshot.household_to_json(data.household),
         "incomes": snapshot.incomes_to_json(data.incomes),
         # When the check ran: a correction runs it again (the referral's date stays).
@@ -305,3 +307,20 @@ def override_eligibility(*, referral: Referral, user, outcome: str, reason: str)
                                                                  "reason": reason},
     )
     return referral
+
+
+def derive_municipalities() -> int:
+    """Set every referral's municipality from its postcode again, after the municipalities'
+    postcode ranges changed; anonymised referrals too (they keep the four digits). Answers how
+    many changed."""
+    changed = 0
+    with transaction.atomic():
+        ranges = list(PostcodeRange.objects.values_list("first", "last", "municipality_id"))
+        for referral in Referral.objects.only("pk", "postcode", "municipality_id").iterator():
+            area = selectors.postcode_area(referral.postcode)
+            found = next((municipality for first, last, municipality in ranges
+                          if area is not None and first <= area <= last), None)
+            if found != referral.municipality_id:
+                Referral.objects.filter(pk=referral.pk).update(municipality_id=found)
+                changed += 1
+    return changed
