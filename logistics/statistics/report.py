@@ -74,7 +74,7 @@ class _Drawing(Flowable):
         self.canv.restoreState()
 
 
-HEADER = ParagraphStyle("header", parent=BODY, fontName=FONT_BOLD, fontSize=8, leading=9.5,
+HEADER = ParagraphStyle("header", parent=BODY, fontName=FONT_BOLD, fontSize=7.5, leading=9,
                         textColor=GREY, alignment=2)
 
 
@@ -94,6 +94,8 @@ def _table(header: list[str], rows: list[list[str]], widths: list[float],
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        # Room for a whole word in a measure's header ("goedgekeurd"): no break inside it.
+        ("LEFTPADDING", (1, 0), (-1, 0), 1),
     ]
     if total:
         style += [("FONT", (0, -1), (-1, -1), FONT_BOLD, 8.5),
@@ -179,7 +181,7 @@ class ReportPDF(PDFDocument):
         rows = [[row.keys[0].name, *(number(row.counts[m]) for m in measures)]
                 for row in table.rows]
         total = [_("Total"), *(number(table.totals[m]) for m in measures)]
-        first = 50 * mm
+        first = 42 * mm  # the rest wide enough for "goedgekeurd" unbroken
         rest = (self.frame_width - first) / len(measures)
         return [KeepTogether([_p(content.chart_title(grouping), HEADING),
                               _table(header, rows, [first, *[rest] * len(measures)], total)])]
