@@ -5,7 +5,9 @@ history row; e-mail after the commit. The transition table and its guard are in
 ``logistics.referrals.workflow``.
 """
 
+import bisect
 import uuid
+from collections import defaultdict
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -312,15 +314,25 @@ def override_eligibility(*, referral: Referral, user, outcome: str, reason: str)
 def derive_municipalities() -> int:
     """Set every referral's municipality from its postcode again, after the municipalities'
     postcode ranges changed; anonymised referrals too (they keep the four digits). Answers how
-    many changed."""
-    changed = 0
+    many changed. One read of all referrals and one update per municipality (per 500
+    referrals), not a query per referral."""
+    ranges = sorted(PostcodeRange.objects.values_list("first", "last", "municipality_id"))
+    firsts = [first for first, _, _ in ranges]
+
+    def covering(area: int | None) -> int | None:
+        at = bisect.bisect_right(firsts, area) - 1 if area is not None else -1
+        return ranges[at][2] if at >= 0 and area <= ranges[at][1] else None
+
+    moves: dict[int | None, list[int]] = defaultdict(list)
     with transaction.atomic():
-        ranges = list(PostcodeRange.objects.values_list("first", "last", "municipality_id"))
-        for referral in Referral.objects.only("pk", "postcode", "municipality_id").iterator():
-            area = selectors.postcode_area(referral.postcode)
-            found = next((municipality for first, last, municipality in ranges
-                          if area is not None and first <= area <= last), None)
-            if found != referral.municipality_id:
-                Referral.objects.filter(pk=referral.pk).update(municipality_id=found)
-                changed += 1
-    return changed
+        for pk, postcode, current in (Referral.objects.order_by()
+                                      .values_list("pk", "postcode", "municipality_id")
+                                      .iterator(chunk_size=5000)):
+            found = covering(selectors.postcode_area(postcode))
+            if found != current:
+                moves[found].append(pk)
+        for municipality_id, pks in moves.items():
+            for start in range(0, len(pks), 500):
+                Referral.objects.filter(pk__in=pks[start:start + 500]).update(
+                    municipality_id=municipality_id)
+    return sum(len(pks) for pks in moves.values())

@@ -171,3 +171,20 @@ def test_overlapping_ranges_are_refused_on_the_admin_page(coordinator_client, ut
     assert response.status_code == 200
     assert "Utrecht" in response.content.decode()
     assert not Municipality.objects.filter(code="GM0356").exists()
+
+
+def test_the_command_places_postcodes_at_the_edges_of_ranges():
+    utrecht = municipality("GM0344", "Utrecht", [(3500, 3585), (3450, 3455)])
+    zeist = municipality("GM0355", "Zeist", [(3700, 3709)])
+    # Made before the ranges existed: no municipality yet.
+    PostcodeRange.objects.all().delete()
+    referrals = {code: make_referral(postcode=code) for code in
+                 ["3450 AA", "3455 AA", "3456 AA", "3499 AA", "3500 AA", "3585 AA", "3586 AA",
+                  "3700 AA", "3709 AA", "1000 AA", "9999 ZZ"]}
+    set_postcode_ranges(utrecht, [(3500, 3585), (3450, 3455)])
+    set_postcode_ranges(zeist, [(3700, 3709)])
+    call_command("derive_municipalities", stdout=io.StringIO())
+    placed = {code: Referral.objects.get(pk=r.pk).municipality for code, r in referrals.items()}
+    assert placed == {"3450 AA": utrecht, "3455 AA": utrecht, "3456 AA": None, "3499 AA": None,
+                      "3500 AA": utrecht, "3585 AA": utrecht, "3586 AA": None,
+                      "3700 AA": zeist, "3709 AA": zeist, "1000 AA": None, "9999 ZZ": None}
