@@ -188,8 +188,9 @@ class UserAdmin(DjangoUserAdmin):
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        for user in queryset:
-            services.check_may_manage_user(request.user, user)
+        # One query, whatever was selected: every account must be one she may manage.
+        if queryset.exclude(pk__in=services.manageable_users(request.user, queryset)).exists():
+            raise PermissionDenied
         super().delete_queryset(request, queryset)
 
     @admin.action(description=_("New enrolment link (removes the authenticator app)"),

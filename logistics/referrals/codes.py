@@ -11,7 +11,6 @@ DIGITS = 5  # numbers are padded to five digits; a year with more referrals gets
 
 # A code as stored and as it appears in URLs.
 PATTERN = rf"{PREFIX}-[0-9]{{4}}-[0-9]{{{DIGITS},}}"
-_EXACT = re.compile(rf"^{PATTERN}$")
 # A code however it arrives: typed in lower case, with spaces for hyphens, or read by a
 # phone's camera from the slip's QR code into a field, in the middle of other text.
 _LENIENT = re.compile(rf"{PREFIX}[\s-]*([0-9]{{4}})[\s-]*([0-9]{{{DIGITS},}})", re.IGNORECASE)
@@ -21,10 +20,6 @@ def format_code(year: int, number: int) -> str:
     """``(2026, 42)`` → ``"BSP-2026-00042"``."""
     return f"{PREFIX}-{year}-{number:0{DIGITS}d}"
 
-
-def is_code(text: str) -> bool:
-    """Whether ``text`` is a code exactly as stored."""
-    return isinstance(text, str) and _EXACT.match(text) is not None
 
 
 def parse_code(text: str) -> str | None:

@@ -1,12 +1,13 @@
 """What each user may see of the referrals (DESIGN §1): every referral query of the pages and
 the API is scoped here, not in the views."""
 
+import bisect
 import datetime
+from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from logistics.models import (
-    Municipality,
     PickList,
     PostcodeRange,
     Referral,
@@ -87,12 +88,15 @@ def postcode_area(postcode: str) -> int | None:
     return int(digits) if digits.isdigit() and len(digits) == 4 else None
 
 
-def municipality_for(postcode: str) -> Municipality | None:
-    """The municipality whose postcode ranges cover ``postcode``; None when none does (counted
-    as "unknown", never an error)."""
-    area = postcode_area(postcode)
-    if area is None:
-        return None
-    found = (PostcodeRange.objects.filter(first__lte=area, last__gte=area)
-             .select_related("municipality").first())
-    return found.municipality if found else None
+def municipality_finder() -> Callable[[str], int | None]:
+    """A function from a postcode to the id of the municipality whose ranges cover it (None:
+    "unknown", never an error), reading the ranges once: for one referral or for all of them."""
+    ranges = sorted(PostcodeRange.objects.values_list("first", "last", "municipality_id"))
+    firsts = [first for first, _, _ in ranges]
+
+    def find(postcode: str) -> int | None:
+        area = postcode_area(postcode)
+        at = bisect.bisect_right(firsts, area) - 1 if area is not None else -1
+        return ranges[at][2] if at >= 0 and area <= ranges[at][1] else None
+
+    return find

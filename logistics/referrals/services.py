@@ -5,7 +5,6 @@ history row; e-mail after the commit. The transition table and its guard are in
 ``logistics.referrals.workflow``.
 """
 
-import bisect
 import uuid
 from collections import defaultdict
 from datetime import date
@@ -21,7 +20,6 @@ from eligibility import services as eligibility
 from eligibility.explain import error_text
 from logistics.models import (
     EligibilityOverride,
-    PostcodeRange,
     Referral,
     ReferralNumber,
     ReferralStatus,
@@ -39,6 +37,7 @@ from logistics.referrals.workflow import (
     lock_referral,
     require,
 )
+from logistics.stock import selectors as stock_selectors
 from logistics.stock import services as stock
 from startpakket.errors import ConflictError, FieldError, UnprocessableError
 from startpakket.roles import Role
@@ -94,7 +93,7 @@ def _stored(data: ReferralInput, decision: rules.Decision) -> dict:
     referral and a corrected one take from their input."""
     return {
         **{name: getattr(data, name) for name in INPUT_FIELDS},
-        "municipality": selectors.municipality_for(data.postcode),
+        "municipality_id": selectors.municipality_finder()(data.postcode),
         "household": snapshot.household_to_json(data.household),
         "incomes": snapshot.incomes_to_json(data.incomes),
         # When the check ran: a correction runs it again (the referral's date stays).
@@ -179,7 +178,7 @@ def default_warehouse(organisation, active: list[Warehouse]) -> Warehouse | None
 
 def choose_warehouse(referral: Referral, warehouse: Warehouse | None) -> Warehouse:
     """The warehouse given (it must be active), else the default."""
-    active = list(Warehouse.objects.active())
+    active = stock_selectors.active_warehouses()
     if warehouse is not None:
         if warehouse.pk not in {w.pk for w in active}:
             raise FieldError("warehouse", _("This warehouse is not active."))
@@ -316,19 +315,13 @@ def derive_municipalities() -> int:
     postcode ranges changed; anonymised referrals too (they keep the four digits). Answers how
     many changed. One read of all referrals and one update per municipality (per 500
     referrals), not a query per referral."""
-    ranges = sorted(PostcodeRange.objects.values_list("first", "last", "municipality_id"))
-    firsts = [first for first, _, _ in ranges]
-
-    def covering(area: int | None) -> int | None:
-        at = bisect.bisect_right(firsts, area) - 1 if area is not None else -1
-        return ranges[at][2] if at >= 0 and area <= ranges[at][1] else None
-
+    find = selectors.municipality_finder()
     moves: dict[int | None, list[int]] = defaultdict(list)
     with transaction.atomic():
         for pk, postcode, current in (Referral.objects.order_by()
                                       .values_list("pk", "postcode", "municipality_id")
                                       .iterator(chunk_size=5000)):
-            found = covering(selectors.postcode_area(postcode))
+            found = find(postcode)
             if found != current:
                 moves[found].append(pk)
         for municipality_id, pks in moves.items():

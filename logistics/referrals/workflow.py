@@ -192,8 +192,9 @@ def require(user, referral: Referral, action: Action) -> None:
 def lock_referral(referral: Referral) -> Referral:
     # Lock the referral's row only: locking the joined organisation too would make every new
     # referral of that organisation wait (its foreign-key check needs the organisation row).
-    return Referral.objects.select_for_update(of=("self",)).select_related("organisation").get(
-        pk=referral.pk)
+    # Its settings come along: approving reads the default warehouse.
+    return (Referral.objects.select_for_update(of=("self",))
+            .select_related("organisation__logistics_settings").get(pk=referral.pk))
 
 
 def change_status(referral: Referral, target: ReferralStatus, user, reason: str = "",

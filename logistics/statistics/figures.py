@@ -67,6 +67,7 @@ from logistics.models import (
     StockMovement,
 )
 from logistics.models.referrals import DELIVERY_TARGET
+from logistics.referrals.rules import add_months
 from logistics.stock.selectors import stock_rows_for
 
 # The groupings a table can have, in the order their columns appear. (``method`` joins when a
@@ -141,7 +142,7 @@ def parse_month(text: str) -> datetime.date:
 
 
 def next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return add_months(month.replace(day=1), 1)
 
 
 def month_code(month: datetime.date) -> str:

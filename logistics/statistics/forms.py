@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from logistics.referrals.rules import add_months
 from logistics.statistics import figures
 from logistics.statistics.figures import Period
 
@@ -17,11 +18,6 @@ MAX_MONTHS = 60
 DEFAULT_MONTHS = 12
 ALL = ""
 _QUARTER = re.compile(r"^\s*(\d{4})-?[Qq]([1-4])\s*$")
-
-
-def add_months(month, count: int):
-    index = month.year * 12 + month.month - 1 + count
-    return month.replace(year=index // 12, month=index % 12 + 1, day=1)
 
 
 def this_month():

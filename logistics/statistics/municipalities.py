@@ -7,6 +7,7 @@ from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from logistics.models import Municipality, PostcodeRange
@@ -49,8 +50,13 @@ def overlap_errors(municipality: Municipality | None,
     others = PostcodeRange.objects.select_related("municipality")
     if municipality is not None and municipality.pk is not None:
         others = others.exclude(municipality=municipality)
+    touching = Q()
     for first, last in ranges:
-        for other in others.filter(first__lte=last, last__gte=first):
+        touching |= Q(first__lte=last, last__gte=first)
+    # One query for all the ranges, whatever their number (an import checks every row).
+    found = list(others.filter(touching)) if ranges else []
+    for first, last in ranges:
+        for other in (o for o in found if o.first <= last and o.last >= first):
             errors.append(_("%(range)s overlaps %(other)s of %(municipality)s.") % {
                 "range": format_ranges([(first, last)]),
                 "other": format_ranges([(other.first, other.last)]),

@@ -32,9 +32,6 @@ def small_label() -> str:
     return f"<{threshold()}"
 
 
-def is_suppressed(value: Cell) -> bool:
-    return not isinstance(value, int)
-
 
 def is_small(count: int) -> bool:
     return 0 < count < threshold()

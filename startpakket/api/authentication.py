@@ -11,6 +11,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from startpakket import tokens
 from startpakket.audit import attach_actor, request_address
 from startpakket.models import ApiToken
+from startpakket.proxies import client_address
 
 
 class TokenAuthentication(auth.TokenAuthentication):
@@ -30,7 +31,7 @@ class TokenAuthentication(auth.TokenAuthentication):
         if result is not None:
             user, token = result
             attach_actor(user)
-            tokens.record_use(token, request_address() or request.META.get("REMOTE_ADDR"))
+            tokens.record_use(token, request_address() or client_address(request))
         return result
 
     def authenticate_credentials(self, token):
