@@ -120,7 +120,8 @@ DEFINITIONS = {
         "Items issued: stock that left the warehouses when kits were packed in the period."),
     "small_counts": gettext_lazy(
         "Counts from 1 to 4 are shown as “<5”, and where a total would reveal such a count, "
-        "the next smallest count is hidden too (“x”)."),
+        "the next smallest count is hidden too (“x”); so is “delivered in time” where it would "
+        "reveal that 1 to 4 kits were late."),
 }
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

@@ -10,6 +10,10 @@ Secondary suppression
     total is shown, the total less the other cells would give that cell away; so the smallest
     other non-zero cell of the line is hidden too, shown as ``"x"``, and again until no line
     gives a cell away. Totals stay as they are.
+A part beside its whole
+    ``delivered_in_time`` is part of ``delivered``; shown side by side, their difference (the
+    kits delivered late) is a count too. Where it is small, the part is hidden as ``"x"`` (in a
+    row and in the totals), as if the rest were a cell of the table that is never shown.
 
 Pure functions: a table in, a table out.
 """
@@ -42,18 +46,24 @@ def show(count: int) -> Cell:
     return small_label() if is_small(count) else count
 
 
+# part → whole: the measures that are part of another one in the same row.
+PARTS = {"delivered_in_time": "delivered"}
+
+
 def _secondary(cells: list[list[int]], hidden: set[tuple[int, int]],
-               lines: list[list[tuple[int, int]]]) -> set[tuple[int, int]]:
+               lines: list[list[tuple[int, int]]],
+               hidden_totals: frozenset[int] = frozenset()) -> set[tuple[int, int]]:
     """Also hide, per line whose total is shown and that hides exactly one cell, its smallest
     other non-zero cell; repeated, since hiding one may give another line a single hidden
-    cell. ``lines`` lists the cells (as positions) of each line that has a total."""
+    cell. ``lines`` lists the cells (as positions) of each line that has a total;
+    ``hidden_totals`` the indexes of lines whose total is hidden for another reason."""
     secondary = set()
     changed = True
     while changed:
         changed = False
-        for line in lines:
+        for index, line in enumerate(lines):
             total = sum(cells[r][c] for r, c in line)
-            if is_small(total):
+            if is_small(total) or index in hidden_totals:
                 continue  # the total itself is hidden
             hidden_here = [cell for cell in line if cell in hidden or cell in secondary]
             if len(hidden_here) != 1:
@@ -84,18 +94,49 @@ def suppress_cells(cells: list[list[int]], *, column_totals: bool = True,
              for c, count in enumerate(row)] for r, row in enumerate(cells)]
 
 
+def suppress_totals(totals: dict[str, int]) -> dict[str, Cell]:
+    """The totals of a table (or the key figures): small ones ``"<5"``, and a part whose rest
+    is small ``"x"``."""
+    shown = {measure: show(count) for measure, count in totals.items()}
+    for part, whole in PARTS.items():
+        if part in totals and whole in totals and is_small(totals[whole] - totals[part]) \
+                and isinstance(shown[part], int) and isinstance(shown[whole], int):
+            shown[part] = SECONDARY
+    return shown
+
+
 def suppress(table: Table) -> Table:
     """The table as it may be shown: small counts ``"<5"``, secondary ``"x"`` within each
     measure's column (the totals row adds up the column). The measures of a row have no total
-    (they overlap: ``delivered_in_time`` is part of ``delivered``), so rows are not lines."""
+    (they overlap: ``delivered_in_time`` is part of ``delivered``), so rows are not lines; but
+    a part and its rest (``delivered`` less ``delivered_in_time``, never shown) are one line
+    whose total is the whole."""
     if table.suppressed:
         return table
     measures = list(table.measures)
-    cells = [[row.counts[measure] for measure in measures] for row in table.rows]
-    shown = suppress_cells(cells, column_totals=True)
+    parts = [(measures.index(part), measures.index(whole)) for part, whole in PARTS.items()
+             if part in measures and whole in measures]
+    # Each row: its measures, then the rest of each part (never shown, hidden when small).
+    cells = [[row.counts[measure] for measure in measures]
+             + [row.counts[measures[whole]] - row.counts[measures[part]] for part, whole in parts]
+             for row in table.rows]
+    totals = suppress_totals(table.totals)
+    width = len(measures) + len(parts)
+    hidden = {(r, c) for r, row in enumerate(cells) for c, count in enumerate(row)
+              if is_small(count)}
+    lines = [[(r, c) for r in range(len(cells))] for c in range(width)]
+    # A column whose total is hidden gives nothing away; a rest column's total is the whole's
+    # total less the part's, shown only when both are.
+    hidden_totals = {c for c, measure in enumerate(measures) if not isinstance(totals[measure], int)}
+    hidden_totals |= {len(measures) + n for n, (part, whole) in enumerate(parts)
+                      if {part, whole} & hidden_totals}
+    lines += [[(r, part), (r, len(measures) + n)] for n, (part, _whole) in enumerate(parts)
+              for r in range(len(cells))]
+    secondary = _secondary(cells, hidden, lines, frozenset(hidden_totals)) if cells else set()
+    shown = [[small_label() if (r, c) in hidden else SECONDARY if (r, c) in secondary else count
+              for c, count in enumerate(row[:len(measures)])] for r, row in enumerate(cells)]
     rows = tuple(dataclasses.replace(row, counts=dict(zip(measures, values, strict=True)))
                  for row, values in zip(table.rows, shown, strict=True))
-    totals = {measure: show(count) for measure, count in table.totals.items()}
     return dataclasses.replace(table, rows=rows, totals=totals, suppressed=True)
 
 

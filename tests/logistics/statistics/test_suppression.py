@@ -60,3 +60,29 @@ def test_a_table_is_suppressed_per_column_and_totals_stay():
     assert table.totals["referred"] == 24 and table.totals["delivered"] == 15
     assert table.totals["approved"] == "<5"  # 3
     assert table.suppressed and suppression.suppress(table) is table
+
+
+def test_delivered_less_in_time_gives_no_small_late_count_away():
+    # Row 0: 10 delivered, 7 in time → 3 late would show; so its "in time" is hidden (x). The
+    # column "in time" (total 24) would then give the 7 away: its smallest other cell, row 1's
+    # 5, is hidden too. Row 2 (8 late) shows all. Totals: 40 delivered, 24 in time.
+    table = suppression.suppress(_table({"delivered": [10, 10, 20],
+                                         "delivered_in_time": [7, 5, 12]}))
+    assert [row.counts["delivered"] for row in table.rows] == [10, 10, 20]
+    assert [row.counts["delivered_in_time"] for row in table.rows] == ["x", "x", 12]
+    assert table.totals["delivered"] == 40 and table.totals["delivered_in_time"] == 24
+
+
+def test_all_in_time_or_many_late_shows_the_part():
+    table = suppression.suppress(_table({"delivered": [10, 10, 20],
+                                         "delivered_in_time": [10, 0, 12]}))
+    assert [row.counts["delivered_in_time"] for row in table.rows] == [10, 0, 12]
+
+
+def test_totals_hide_the_part_when_few_are_late():
+    assert suppression.suppress_totals({"delivered": 40, "delivered_in_time": 38}) == {
+        "delivered": 40, "delivered_in_time": "x"}
+    assert suppression.suppress_totals({"delivered": 40, "delivered_in_time": 40}) == {
+        "delivered": 40, "delivered_in_time": 40}
+    assert suppression.suppress_totals({"delivered": 3, "delivered_in_time": 1}) == {
+        "delivered": "<5", "delivered_in_time": "<5"}
