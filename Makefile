@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # The demo runs with made-up data on a development server; never use these settings in production.
-DEMO_ENV := DEMO=1 DEBUG=1 TWO_FACTOR_REQUIRED=0
+# SITE_URL: the links in e-mails and on delivery slips lead to this demo.
+DEMO_ENV := DEMO=1 DEBUG=1 TWO_FACTOR_REQUIRED=0 SITE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: demo test install lint messages clean
 

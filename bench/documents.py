@@ -9,7 +9,9 @@ Content for N packages is generated with a fixed seed from the shipped kit types
 about 6% twins and 0.6% triplets (clothes, sleeping bag and nappies twice, as ``per_baby``
 says), a packing note on the twins and on one package in ten, 2% packed earlier; recipients with
 names in Dutch, Polish, Turkish, Romanian, Arabic and Eritrean spelling (ł, ś, ğ, ı, ș, ...),
-two address lines, a phone number, a language and delivery notes of 0 to about 300 characters.
+two address lines, a phone number, a language and delivery notes of 0 to about 300 characters;
+a deliver-by date, the kit's delivery page URL for the QR code, and 3% second attempts with the
+reason of the failed one.
 
 Four renderings are timed, best of ``--rounds``:
 
@@ -23,9 +25,10 @@ Four renderings are timed, best of ``--rounds``:
 4. the slips baseline: per slip one page with the same texts in the same places (foundation,
    title, code, warehouse and date, the QR code, name, address, phone, language, notes wrapped
    with reportlab's ``simpleSplit``, kit type and babies, a row per line with tick box,
-   receipt lines and labels, contact line, "pick list · slip n/N"); the QR code encoded by the
-   same ``QrCodeWidget`` (with its mask selection, about 2 ms a code) and drawn as one path
-   with ``beginPath``/``rect``/``drawPath``; one column, no layout choices.
+   receipt lines and labels, contact line, "pick list · slip n/N", the deliver-by date and a
+   second attempt's two lines); the QR code of the same URL encoded by the same
+   ``QrCodeWidget`` (with its mask selection, about 2 ms a code) and drawn as one path with
+   ``beginPath``/``rect``/``drawPath``; one column, no layout choices.
 
 "Our speed as % of the baseline" is baseline seconds / our seconds.
 """
@@ -133,6 +136,7 @@ def make_content(count: int, seed: int = SEED):
             for line in lines:
                 totals[line.sku, line.name, line.unit] += line.quantity
         delivery_notes = " ".join(rng.sample(NOTE_PARTS, rng.randint(0, 4)))
+        attempt = 2 if rng.random() < 0.03 else 1
         slips.append(Slip(
             code=code,
             recipient=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
@@ -142,7 +146,10 @@ def make_content(count: int, seed: int = SEED):
             phone=f"06 {rng.randint(10_000_000, 99_999_999)}",
             language=rng.choice(LANGUAGES),
             delivery_notes=delivery_notes,
-            kit_type=kit_name, babies=babies, lines=lines))
+            kit_type=kit_name, babies=babies, lines=lines,
+            deliver_by=date(2026, 3, 9 + number % 20), attempt=attempt,
+            failed_reason="Niemand thuis; de buren wisten van niets." if attempt > 1 else "",
+            delivery_url=f"https://startpakket.example.org/deliveries/{code}/"))
     total_lines = tuple(Line(sku, name, unit, quantity)
                         for (sku, name, unit), quantity in sorted(totals.items()))
     pick_list = PickListContent("Magazijn Noord – Amsterdam", 12, date(2026, 3, 9),
@@ -180,7 +187,7 @@ def baseline_pick_list(content) -> bytes:
         rows = 0 if package.already_packed else len(package.lines)
         packed = 2 if package.already_packed else 0
         return (2 * pl.PAD + pl.HEAD + rows * pl.ROW + packed * pl.LEADING
-                + (2 * mm + sum(map(len, notes)) * pl.LEADING if notes else 0)), notes
+                + (2 * mm + sum(map(len, notes)) * pl.LEADING if notes else 0) + pl.SIGN), notes
 
     # Pass 1: where each block goes, to know the number of pages for "n/N".
     totals_height = 9 * mm + 2 * pl.LEADING + 2 * mm + 8 * mm + len(content.totals) * pl.ROW
@@ -281,6 +288,11 @@ def baseline_pick_list(content) -> bytes:
                 for text in note:
                     top -= pl.LEADING
                     canvas.drawString(x + 12 * mm, top + 3, text)
+        canvas.setFont(FONT_BOLD, pl.SMALL)
+        sign_y = y - block + pl.PAD + 1.5 * mm
+        for left, label in ((x, "Packed by"), (x + inner_width / 2, "Checked by")):
+            canvas.drawString(left, sign_y, label)
+            canvas.line(left + 25 * mm, sign_y - 1, left + inner_width / 2 - 6 * mm, sign_y - 1)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -316,10 +328,13 @@ def baseline_slips(content) -> bytes:
         canvas.drawString(left, top - 13 * mm, "Delivery slip")
         canvas.setFont(FONT_BOLD, 26)
         canvas.drawString(left, top - 23 * mm, slip.code)
+        canvas.setFont(FONT_BOLD, 13)
+        canvas.drawString(left, top - 29 * mm,
+                          f"Deliver by {slip.deliver_by.strftime('%d %b %Y')}")
         canvas.setFont(FONT, 11)
-        canvas.drawString(left, top - 29 * mm, f"{content.warehouse} · "
+        canvas.drawString(left, top - 34 * mm, f"{content.warehouse} · "
                           f"{content.printed_on.strftime('%d-%m-%Y')}")
-        widget = QrCodeWidget(slip.code, barLevel="M")
+        widget = QrCodeWidget(slip.delivery_url, barLevel="M")
         widget.qr.make()
         modules = widget.qr.modules
         module = qr_size / len(modules)
@@ -337,6 +352,12 @@ def baseline_slips(content) -> bytes:
         y = top - 38 * mm
         canvas.line(left, y, right, y)
         y -= 8 * mm
+        if slip.attempt > 1:
+            canvas.setFont(FONT_BOLD, 13)
+            canvas.drawString(left, y, "Second attempt")
+            canvas.setFont(FONT, 13)
+            canvas.drawString(left, y - 16, f"Last time it failed: {slip.failed_reason}")
+            y -= 32 + 1.5 * mm
         fields = [("Name", FONT_BOLD, 16, [slip.recipient]),
                   ("Address", FONT, 13, list(slip.address_lines)),
                   ("Phone", FONT_BOLD, 13, [slip.phone]), ("Language", FONT, 13, [slip.language]),

@@ -100,7 +100,7 @@ def _display(key: str, value):
             return formats.number_format(value.normalize(), use_l10n=True)
         return formats.number_format(value, places, use_l10n=True, force_grouping=True)
     if isinstance(value, date):
-        return formats.date_format(value, "j F Y")
+        return formats.date_format(value, "DATE_FORMAT")
     return value
 
 

@@ -1,8 +1,9 @@
 import datetime
 import re
+from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from eligibility import rules
@@ -10,6 +11,8 @@ from eligibility.models import IncomeKind
 
 AMOUNT_FIELD_PREFIX = "income_"
 HOUSEHOLD_FIELDS = ("applicant_age", "has_partner", "partner_age", "children")
+# Marks a POST that carries a check's household and incomes to another page (``carried``).
+FROM_CHECK = "from_check"
 
 
 _DUTCH_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d*)?$")
@@ -28,11 +31,28 @@ def normalise_amount(text: str) -> str:
     return text.replace(",", ".")
 
 
+def format_amount(amount: Decimal) -> str:
+    """An amount as a form shows it, in the page's language: ``1.100,00`` in Dutch,
+    ``1,100.00`` in English. Always two decimals, so that ``normalise_amount`` reads it back as
+    the same amount in either language."""
+    return formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+
+
+class AmountInput(forms.TextInput):
+    """Shows a stored amount as people write it (``format_amount``); what was typed is shown
+    as typed."""
+
+    def format_value(self, value):
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            return format_amount(Decimal(value))
+        return super().format_value(value)
+
+
 class AmountField(forms.DecimalField):
     """A monthly amount in euros: at least 0, at most 2 decimals, in either notation."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        kwargs.setdefault("widget", AmountInput(attrs={"inputmode": "decimal"}))
         super().__init__(min_value=0, max_digits=9, decimal_places=2, **kwargs)
 
     def to_python(self, value):
@@ -79,6 +99,18 @@ class HouseholdIncomeForm(forms.Form):
         if not cleaned.get("has_partner"):
             cleaned["partner_age"] = None
         return cleaned
+
+    def carried(self) -> list[tuple[str, str]]:
+        """The household and incomes as parsed, as form data for a page that takes them over
+        (the referral form): in a POST, since incomes do not belong in a URL or a log. Amounts
+        in ``1234.56``, which ``normalise_amount`` reads in any language."""
+        data = []
+        for name in self.check_field_names():
+            value = self.cleaned_data.get(name)
+            if value is None or value is False:
+                continue  # an unchecked box is sent as nothing, as a browser does
+            data.append((name, "on" if value is True else str(value)))
+        return data
 
     def household(self) -> rules.Household:
         data = self.cleaned_data

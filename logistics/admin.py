@@ -85,6 +85,8 @@ class ItemAdmin(ImportExportMixin, admin.ModelAdmin):
 class KitComponentInline(admin.TabularInline):
     model = KitComponent
     fields = ["item", "quantity", "per_baby"]
+    # In the order they were entered: the order a box is packed in (the pick list's).
+    ordering = ["pk"]
     autocomplete_fields = ["item"]
     extra = 1
 

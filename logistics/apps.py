@@ -7,13 +7,19 @@ class LogisticsConfig(AppConfig):
     verbose_name = _("Logistics")
 
     def ready(self):
-        from logistics import demo
+        from logistics import demo, home
         from logistics.audit import TRACKED
         from logistics.defaults import install_defaults
         from logistics.distribution.forms import register_referral_page_forms
+        from logistics.referrals.forms import referral_mail_form
+        from logistics.referrals.views import offer_referral_after_check
         from startpakket import audit, registry
 
         audit.track(TRACKED)
         registry.add_install_step(self.label, install_defaults)
         registry.add_demo_step(self.label, demo.load_demo)
+        registry.add_demo_summary(self.label, demo.summary)
+        registry.add_settings_form(self.label, referral_mail_form)
+        registry.add_home_panels(self.label, home.panels)
         register_referral_page_forms()
+        offer_referral_after_check()

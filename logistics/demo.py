@@ -1,12 +1,13 @@
 """This app's demo data for ``make demo`` (DESIGN §7.1), for the demo users ``startpakket`` made
 (registered by ``LogisticsConfig.ready``): the foundation's contact line; stock for 30 kits of
 each kit type, a later donation and a shelf count, so the stock pages and the ledger have
-something to show; a few municipalities around Utrecht; and a handful of referrals in several
-states."""
+something to show; a few municipalities around Utrecht; a year of history for the statistics
+(``demo_history``); and a handful of today's referrals in several states."""
 
 import uuid
 
-from logistics.models import KitType, Municipality, OrganisationSettings, Warehouse
+from logistics.demo_history import load_demo_history
+from logistics.models import KitType, Municipality, OrganisationSettings, Referral, Warehouse
 from logistics.stock import services as stock
 from startpakket.roles import Role
 
@@ -43,7 +44,9 @@ def load_demo(users) -> None:
     warehouse = Warehouse.objects.get(pk=volunteer.organisation_id)
     load_demo_municipalities()
     load_demo_stock(warehouse, volunteer)
-    load_demo_referrals(by_role[Role.REFERRER], coordinator, warehouse)
+    if not Referral.objects.exists():  # once: a re-run adds no referrals
+        load_demo_history(by_role[Role.REFERRER], coordinator, warehouse)
+        load_demo_referrals(by_role[Role.REFERRER], coordinator, warehouse)
 
 
 def load_demo_municipalities() -> None:
@@ -123,7 +126,7 @@ DEMO_NOTES = {"Yilmaz": "Bel twee keer aan.", "Ağaoğlu": "Derde verdieping, ge
 
 
 def load_demo_referrals(nurse, coordinator, warehouse: Warehouse) -> None:
-    """A handful of referrals in several states, once: a re-run adds none."""
+    """A handful of referrals of today in several states."""
     import datetime
     from decimal import Decimal
 
@@ -132,11 +135,8 @@ def load_demo_referrals(nurse, coordinator, warehouse: Warehouse) -> None:
 
     from eligibility import rules
     from logistics.distribution import services as distribution
-    from logistics.models import Referral
     from logistics.referrals import services as referrals
 
-    if Referral.objects.filter(organisation_id=nurse.organisation_id).exists():
-        return
     today = timezone.localdate()
     made = []
     for number, (first, last, street, house, postcode, city, weeks, babies, kit, income, state,
@@ -175,3 +175,21 @@ def load_demo_referrals(nurse, coordinator, warehouse: Warehouse) -> None:
     for referral, state in made:
         if state == "approved":
             referrals.approve_referral(referral=referral, user=coordinator, warehouse=warehouse)
+
+
+def summary() -> list[str]:
+    """What ``load_demo`` prints about this app's data: how many of what, never whom."""
+    from django.db.models import Count
+
+    from logistics.models import Item, PickList, ReferralStatus
+
+    counts = dict(Referral.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    by_status = ", ".join(f"{status} {counts[status]}" for status in ReferralStatus.values
+                          if counts.get(status))
+    return [
+        f"referrals: {sum(counts.values())}" + (f" ({by_status})" if by_status else ""),
+        f"warehouses: {Warehouse.objects.count()}, "
+        f"kit types: {KitType.objects.active().count()}, items: {Item.objects.count()}, "
+        f"pick lists: {PickList.objects.count()}",
+        f"municipalities: {Municipality.objects.count()}",
+    ]

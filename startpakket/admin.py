@@ -1,6 +1,7 @@
 import copy
 
 from auditlog.admin import LogEntryAdmin
+from auditlog.filters import CIDFilter, ResourceTypeFilter
 from auditlog.models import LogEntry
 from django import forms
 from django.conf import settings
@@ -8,9 +9,11 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static import admin as otp_static_admin
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -140,7 +143,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "organisation__name"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email", "language"]}),
         (_("Organisation and role"), {"fields": ["organisation", "role", "is_active"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
@@ -231,6 +234,34 @@ class UserAdmin(DjangoUserAdmin):
             self._hand_out_link(request, form.instance)
 
 
+def field_label(model, name: str) -> str:
+    """A field's name as pages show it. A relation that has no name of its own (the kit lines
+    of a reservation, its referral) goes by the name of the model it points to."""
+    try:
+        field = model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        field = None
+    if field is None:
+        return name
+    if field.is_relation and (field.auto_created or field.verbose_name == name.replace("_", " ")):
+        related = field.related_model._meta
+        return str(related.verbose_name_plural if field.one_to_many or field.many_to_many
+                   else related.verbose_name)
+    return str(field.verbose_name)
+
+
+class KindOfObjectFilter(ResourceTypeFilter):
+    """auditlog's filter by kind of object, named as the admin names the models (it shows the
+    database's "kitcomponent", "picklistentry")."""
+
+    def lookups(self, request, model_admin):
+        ids = model_admin.get_queryset(request).values_list("content_type_id", flat=True)
+        kinds = ContentType.objects.filter(pk__in=ids.distinct())
+        named = [(kind.pk, capfirst(kind.model_class()._meta.verbose_name_plural)
+                  if kind.model_class() else kind.model) for kind in kinds]
+        return sorted(named, key=lambda pair: str(pair[1]))
+
+
 admin.site.unregister(LogEntry)
 
 
@@ -241,6 +272,7 @@ class AuditLogEntryAdmin(LogEntryAdmin):
     object take entries along; nothing here may.)"""
 
     list_display = ["created", "resource_url", "action", "summary", "user_url"]
+    list_filter = ["action", KindOfObjectFilter, CIDFilter]
     readonly_fields = [*LogEntryAdmin.readonly_fields, "summary"]
     fieldsets = [
         (None, {"fields": ["created", "user_url", "resource_url", "cid"]}),
@@ -251,7 +283,7 @@ class AuditLogEntryAdmin(LogEntryAdmin):
     def summary(self, obj):
         """A read: what was read, and with which filters; a change: the fields changed."""
         if obj.action != LogEntry.Action.ACCESS:
-            return self.msg_short(obj)
+            return self.changed_fields(obj)
         details = obj.additional_data or {}
         what = details.get("what") or ""
         what = gettext(what) if what else what  # gettext("") is the catalogue's header
@@ -259,6 +291,21 @@ class AuditLogEntryAdmin(LogEntryAdmin):
         if filters:
             what += " (" + ", ".join(f"{key}={value}" for key, value in filters.items()) + ")"
         return what
+
+    @staticmethod
+    def changed_fields(obj) -> str:
+        """Which fields changed, by their names on the pages (auditlog's own summary is in
+        English and names the database fields)."""
+        if obj.action == LogEntry.Action.DELETE or not obj.changes_dict:
+            return ""
+        model = obj.content_type.model_class()
+        names = [field_label(model, field) for field in obj.changes_dict]
+        return ngettext("%(count)d change: %(fields)s", "%(count)d changes: %(fields)s",
+                        len(names)) % {"count": len(names), "fields": ", ".join(names)}
+
+    @admin.display(description=_("user"))
+    def user_url(self, obj):
+        return super().user_url(obj) if obj.actor_id else gettext("system")
 
     def has_add_permission(self, request):
         return False
@@ -292,9 +339,49 @@ class SecretFreeAdmin(admin.ModelAdmin):
         return False
 
 
-class TOTPDeviceAdmin(SecretFreeAdmin, otp_totp_admin.TOTPDeviceAdmin):
-    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    fields = readonly_fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+def titled(list_filter: type[admin.FieldListFilter], title) -> type[admin.FieldListFilter]:
+    """A filter on a field under another title than the field's (untranslated) name."""
+
+    class Titled(list_filter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
+
+
+class DeviceLabels:
+    """django-otp names a device's fields in English, without gettext: its pages show them
+    through these, under Dutch names."""
+
+    device_fields = ["owner", "device_name", "linked", "made", "last_used"]
+    list_filter = [("confirmed", titled(admin.BooleanFieldListFilter, _("linked"))),
+                   ("last_used_at", titled(admin.DateFieldListFilter, _("last used")))]
+    search_help_text = _("Search by username or e-mail address.")
+
+    @admin.display(description=_("user"), ordering="user__username")
+    def owner(self, obj):
+        return obj.user
+
+    @admin.display(description=_("name"), ordering="name")
+    def device_name(self, obj):
+        return obj.name
+
+    @admin.display(description=_("linked"), boolean=True, ordering="confirmed")
+    def linked(self, obj):
+        return obj.confirmed
+
+    @admin.display(description=_("made"), ordering="created_at")
+    def made(self, obj):
+        return obj.created_at
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, obj):
+        return obj.last_used_at
+
+
+class TOTPDeviceAdmin(DeviceLabels, SecretFreeAdmin, otp_totp_admin.TOTPDeviceAdmin):
+    list_display = fields = readonly_fields = DeviceLabels.device_fields
 
     def get_fieldsets(self, request, obj=None):
         return [(None, {"fields": self.fields})]
@@ -309,8 +396,8 @@ class TOTPDeviceAdmin(SecretFreeAdmin, otp_totp_admin.TOTPDeviceAdmin):
         raise Http404
 
 
-class StaticDeviceAdmin(SecretFreeAdmin, otp_static_admin.StaticDeviceAdmin):
-    fields = readonly_fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+class StaticDeviceAdmin(DeviceLabels, SecretFreeAdmin, otp_static_admin.StaticDeviceAdmin):
+    list_display = fields = readonly_fields = DeviceLabels.device_fields
     fieldsets = None
     inlines = []  # the backup codes
 

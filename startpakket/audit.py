@@ -23,7 +23,8 @@ Reads of personal data
     referral page, its edit form, its API detail, the admin's referral page, and a list that was
     filtered or searched (``obj`` is then the model, with the non-personal ``filters`` used).
     Delivery slips (name, address, phone): one entry per referral on the slips, in one query,
-    with the pick list they were printed for (``logistics.distribution.documents.printing``).
+    with the pick list they were printed for (``logistics.distribution.documents.printing``);
+    so do route sheets (address and phone).
     Pick lists carry no personal data and need no entry.
     Still to come, and to be logged the same way:
 
@@ -57,6 +58,7 @@ REFERRAL_VIEWED = gettext_noop("referral viewed")
 REFERRAL_EDIT_VIEWED = gettext_noop("referral edit form viewed")
 REFERRALS_SEARCHED = gettext_noop("referrals searched")
 SLIP_PRINTED = gettext_noop("delivery slip printed")
+ROUTE_SHEET_PRINTED = gettext_noop("route sheet printed")
 EXPORTED = gettext_noop("referrals exported")
 
 REDACTED = "***"

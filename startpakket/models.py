@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -73,6 +74,12 @@ class User(AbstractUser):
         # such an account has no role and sees no data outside the admin.
         null=True,
         blank=True,
+    )
+    # The language of the e-mail the person gets (pages follow the language switch, which also
+    # sets this): a nurse who works in English gets English mail, whatever the site's default.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails this person gets."),
     )
 
     class Meta(AbstractUser.Meta):

@@ -102,14 +102,16 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "import_export",
     "phonenumber_field",
     "axes",
     "csp",
     "auditlog",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    # django-otp's apps under names a coordinator understands (startpakket.third_party).
+    "startpakket.third_party.AuthenticatorAppsConfig",
+    "startpakket.third_party.BackupCodesConfig",
     "startpakket",
     "eligibility",
     "logistics",
@@ -153,6 +155,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "startpakket.context_processors.site",
                 "eligibility.context_processors.norm_banner",
+                "logistics.referrals.context_processors.answers_waiting",
             ],
         },
     },
@@ -199,6 +202,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times per language: British English with a 24-hour clock, Dutch (startpakket.formats).
+FORMAT_MODULE_PATH = ["startpakket.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True

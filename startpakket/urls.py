@@ -2,13 +2,13 @@ from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from startpakket import token_views, two_factor, views
+from startpakket import preferences, token_views, two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -20,7 +20,8 @@ urlpatterns = [
     path("accounts/two-factor/enrol/<str:token>/", two_factor.enrol, name="two_factor_enrol"),
     path("accounts/tokens/", token_views.token_list, name="api_tokens"),
     path("accounts/tokens/<int:pk>/revoke/", token_views.token_revoke, name="api_token_revoke"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/settings/", preferences.account_settings, name="account_settings"),
+    path("i18n/setlang/", preferences.switch_language, name="set_language"),
     path("eligibility/", include("eligibility.urls")),
     path("", include("logistics.urls")),
     path("admin/", admin.site.urls),

@@ -1,16 +1,28 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
+from startpakket import registry
 from startpakket.api.problems import problem_body
 
 
 @login_required
 def home(request):
-    """Each role's start page: who you are and what you can do next."""
-    return render(request, "home.html", {"role": request.user.role})
+    """Each role's start page: what waits for you (the apps' panels, ``registry``), who you are
+    and what you can do next."""
+    return render(request, "home.html", {
+        "role": request.user.role,
+        "panels": registry.home_panels(request),
+    })
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico where nothing names an icon (a PDF, the API's JSON). Not a
+    permanent redirect: the file's name changes with its content."""
+    return redirect(static("startpakket/favicon.ico"))
 
 
 def _wants_problem_json(request) -> bool:

@@ -70,6 +70,16 @@ def approved_kits(warehouse, coordinator, referrer, count: int, **overrides) -> 
     return referrals
 
 
+def backdate(referral: Referral, status: str, days: int) -> None:
+    """Pretend the referral's last change into ``status`` happened ``days`` days ago (how long
+    something has waited)."""
+    from logistics.models import ReferralStatusChange
+
+    change = referral.history.filter(to_status=status).order_by("-at", "-id").first()
+    ReferralStatusChange.objects.filter(pk=change.pk).update(
+        at=timezone.now() - datetime.timedelta(days=days))
+
+
 def kit_requirements(code="start-50-68"):
     from logistics.stock import services as stock
 

@@ -1,6 +1,7 @@
 """Checks on the project as a whole: migrations, translations, fixtures."""
 
 import io
+import re
 from pathlib import Path
 
 import polib
@@ -24,6 +25,15 @@ def test_every_text_has_a_dutch_translation():
     fuzzy = [entry.msgid for entry in catalog.fuzzy_entries()]
     assert not untranslated, untranslated
     assert not fuzzy, fuzzy
+
+
+def test_the_dutch_texts_address_the_reader_with_je():
+    """One form of address throughout: "je" and "jouw", never "u" and "uw"."""
+    catalog = polib.pofile(str(CATALOG.with_suffix(".po")))
+    formal = re.compile(r"\b(u|uw)\b", re.IGNORECASE)
+    found = [text for entry in catalog.translated_entries()
+             for text in [entry.msgstr, *entry.msgstr_plural.values()] if formal.search(text)]
+    assert not found, found
 
 
 def test_the_compiled_catalog_matches_the_source():

@@ -27,6 +27,7 @@ from logistics.models import (
     ReservationState,
     Warehouse,
 )
+from logistics.referrals import notifications
 from logistics.referrals.rules import goods_packed
 from logistics.referrals.services import leave_pick_list, require_reason
 from logistics.referrals.workflow import Action, change_status, lock_referral, require
@@ -187,7 +188,9 @@ def record_delivery(*, referral: Referral, user,
             "The kit was packed on %(date)s; it cannot have been delivered before that."
         ) % {"date": formats.date_format(packed_on, "SHORT_DATE_FORMAT")})
     referral.delivered_on = delivered_on
-    return change_status(referral, ReferralStatus.DELIVERED, user, fields=("delivered_on",))
+    change_status(referral, ReferralStatus.DELIVERED, user, fields=("delivered_on",))
+    notifications.status_changed(referral)  # the referrer hears it, after the commit
+    return referral
 
 
 @transaction.atomic
@@ -199,4 +202,5 @@ def record_failed_delivery(*, referral: Referral, user, reason: str) -> Referral
     require(user, referral, Action.DELIVERY_FAILED)
     change_status(referral, ReferralStatus.DELIVERY_FAILED, user, reason)
     leave_pick_list(referral)
+    notifications.status_changed(referral)  # the referrer hears it, after the commit
     return referral

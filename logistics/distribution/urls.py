@@ -13,10 +13,13 @@ pick_list_patterns = [
     path("<int:pk>/take-off/", views.take_off, name="take_off"),
     path("<int:pk>/pdf/", views.pick_list_pdf, name="pdf"),
     path("<int:pk>/delivery-slips/", views.delivery_slips, name="delivery_slips"),
+    path("<int:pk>/route-sheet/", views.route_sheet, name="route_sheet"),
 ]
 
 delivery_patterns = [
     path("", views.find, name="find"),
+    # What a slip's QR code opens.
+    path("<referral_code:code>/", views.kit, name="kit"),
 ]
 
 referral_patterns = [

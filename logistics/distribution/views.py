@@ -5,6 +5,7 @@ warehouse's is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from logistics.distribution.forms import (
 )
 from logistics.models import Referral, ReferralStatus
 from logistics.referrals import selectors as referral_selectors
+from logistics.referrals.rules import goods_packed
 from logistics.stock import selectors as stock_selectors
 from startpakket import audit, refusals
 from startpakket.downloads import pdf_or_message, pdf_response
@@ -92,6 +94,11 @@ def _detail_page(request, pick_list, pack_form=None):
         "pick_list": pick_list,
         "summary": _summary(pick_list),
         "current": current,
+        # Back after a failed delivery: still to be marked packed, but nothing to pick (as the
+        # pick list's PDF says).
+        "packed_before": {entry.referral.code for entry in current
+                          if entry.referral.status == ReferralStatus.SCHEDULED
+                          and goods_packed(entry.referral)},
         "removed": [entry for entry in pick_list.entries.all() if entry.removed_at is not None],
         "to_pack": to_pack,
         "pack_form": pack_form or PackForm(codes=to_pack),
@@ -150,6 +157,16 @@ def delivery_slips(request, pk):
 
 
 @login_required
+@permission_required("logistics.view_picklist", raise_exception=True)
+def route_sheet(request, pk):
+    pick_list = _pick_list(request, pk)
+    return pdf_or_message(request,
+                          lambda: printing.route_sheet_pdf(pick_list, user=request.user),
+                          printing.route_sheet_filename(pick_list),
+                          back=reverse("pick_lists:detail", args=[pick_list.pk]))
+
+
+@login_required
 @permission_required("logistics.pack_picklist", raise_exception=True)
 @require_POST
 def take_off(request, pk):
@@ -173,20 +190,35 @@ def take_off(request, pk):
 
 
 # ---------------------------------------------------------------------------------------------
-# Deliveries: the volunteer types or scans the code from the slip and says whether the kit was
-# handed over. A code outside the user's scope is not found, like one that does not exist.
+# Deliveries: the volunteer types the code from the slip, or opens the slip's QR code (the
+# kit's own page, ``kit``), and says whether the kit was handed over. A code outside the
+# user's scope is not found, like one that does not exist.
 
 
 def _page(request, find: FindCodeForm, referral: Referral | None = None, bound=None):
-    forms = {}
+    forms, attempt = {}, None
     if referral is not None:
         audit.record_read(user=request.user, obj=referral, what=audit.REFERRAL_VIEWED)
         if referral.status == ReferralStatus.PACKED:
             forms = {"deliver": DeliverForm(auto_id="id_deliver_%s"), "failed": failed_form(),
                      **(bound or {})}
+        attempt = selectors.delivery_attempt(referral)
     return render(request, "logistics/deliveries.html", {
-        "find": find, "referral": referral, "forms": forms,
+        "find": find, "referral": referral, "forms": forms, "attempt": attempt,
+        "packed_before": referral is not None and goods_packed(referral),
     })
+
+
+def _found(request, code: str):
+    """The page for a code typed or opened: the kit, or the form saying it is not found."""
+    form = FindCodeForm({"code": code})
+    if not form.is_valid():
+        return _page(request, form)
+    referral = selectors.find_for_delivery(request.user, form.cleaned_data["code"])
+    if referral is None:
+        form.add_error("code", _("No kit with code %(code)s is on its way from your warehouse.")
+                       % {"code": form.cleaned_data["code"]})
+    return _page(request, form, referral)
 
 
 @login_required
@@ -195,14 +227,15 @@ def find(request):
     """The page to start from at the door or back at the warehouse."""
     if "code" not in request.GET:
         return _page(request, FindCodeForm())
-    form = FindCodeForm(request.GET)
-    if not form.is_valid():
-        return _page(request, form)
-    referral = referral_selectors.find_referral(request.user, form.cleaned_data["code"])
-    if referral is None:
-        form.add_error("code", _("No kit with code %(code)s is on its way from your warehouse.")
-                       % {"code": form.cleaned_data["code"]})
-    return _page(request, form, referral)
+    return _found(request, request.GET["code"])
+
+
+@login_required
+@permission_required("logistics.record_delivery", raise_exception=True)
+def kit(request, code):
+    """One kit's delivery page: what the slip's QR code opens on a phone (after logging in,
+    as any page)."""
+    return _found(request, code)
 
 
 def _referral(request, code) -> Referral:
@@ -223,7 +256,9 @@ def _record(request, code, key, form, perform, done):
         # volunteer's sight now. Say so rather than "not found".
         messages.info(request, _("%(code)s was already recorded as delivered.") % {"code": code})
         return redirect("deliveries:find")
-    referral = _referral(request, code)
+    referral = selectors.find_for_delivery(request.user, code)
+    if referral is None:
+        raise Http404
     changed = refusals.perform(request, form, lambda data: perform(referral, data), done)
     if changed is not None:
         return _after(request, form, changed)

@@ -1,6 +1,7 @@
 """The logistics models, one module per part of DESIGN §5."""
 
 from logistics.models.municipalities import Municipality, PostcodeRange
+from logistics.models.notifications import ReferralMail, ReferralMailSettings
 from logistics.models.organisations import OrganisationSettings, settings_of
 from logistics.models.pick_lists import PickList, PickListEntry
 from logistics.models.referrals import (
@@ -13,6 +14,7 @@ from logistics.models.referrals import (
     ReferralStatusChange,
 )
 from logistics.models.stock import (
+    BookingKind,
     Item,
     KitComponent,
     KitType,
@@ -20,6 +22,7 @@ from logistics.models.stock import (
     Reservation,
     ReservationLine,
     ReservationState,
+    StockBooking,
     StockLevel,
     StockMovement,
     Unit,
@@ -28,6 +31,7 @@ from logistics.models.stock import (
 
 __all__ = [
     "DELIVERY_TARGET",
+    "BookingKind",
     "EligibilityOverride",
     "Item",
     "KitComponent",
@@ -40,12 +44,15 @@ __all__ = [
     "PickListEntry",
     "PostcodeRange",
     "Referral",
+    "ReferralMail",
+    "ReferralMailSettings",
     "ReferralNumber",
     "ReferralStatus",
     "ReferralStatusChange",
     "Reservation",
     "ReservationLine",
     "ReservationState",
+    "StockBooking",
     "StockLevel",
     "StockMovement",
     "Unit",

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext
 
 from startpakket.models import Organisation, OrganisationQuerySet
 from startpakket.roles import OrganisationKind
@@ -34,6 +35,16 @@ class Unit(models.TextChoices):
     PAIR = "pair", _("pair")
     PACK = "pack", _("pack")
     SET = "set", _("set")
+
+    def counted(self, quantity: int) -> str:
+        """The unit after a number, in the reader's language: "1 piece", "6 pieces"."""
+        if self is Unit.PAIR:
+            return npgettext("unit after a number", "pair", "pairs", quantity)
+        if self is Unit.PACK:
+            return npgettext("unit after a number", "pack", "packs", quantity)
+        if self is Unit.SET:
+            return npgettext("unit after a number", "set", "sets", quantity)
+        return npgettext("unit after a number", "piece", "pieces", quantity)
 
 
 class ItemQuerySet(models.QuerySet):
@@ -281,6 +292,54 @@ class StockMovement(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("stock movements are append-only")
+
+
+class BookingKind(models.TextChoices):
+    RECEIPT = "receipt", _("receipt")
+    COUNT = "count", _("count")
+    ADJUSTMENT = "adjustment", _("adjustment")
+    TRANSFER = "transfer", _("move")
+
+
+class StockBooking(models.Model):
+    """What someone booked on a stock form: one row per receipt, count, adjustment or move,
+    with the same batch as the ledger rows it wrote.
+
+    The ledger holds what changed; this holds what was entered. They differ for a count: a
+    count that matches the books changes nothing, yet was made, and replaying it later would
+    undo what was booked meanwhile. ``services.repeated_booking`` finds the same booking made
+    a few minutes earlier (the browser's Back button) from these rows.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=BookingKind.choices)
+    batch = models.UUIDField(_("batch"), unique=True, editable=False)
+    warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"),
+                                  on_delete=models.PROTECT, related_name="+")
+    destination = models.ForeignKey(Warehouse, verbose_name=_("to warehouse"),
+                                    on_delete=models.PROTECT, related_name="+", null=True,
+                                    blank=True)
+    # [[item id, quantity], …] in item order, as entered: received, counted, the signed
+    # change of an adjustment, moved.
+    lines = models.JSONField(_("lines"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stock booking")
+        verbose_name_plural = _("stock bookings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=BookingKind.values),
+                                   name="stockbooking_kind_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["created_by", "created_at"], name="stockbooking_by_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.batch}"
 
 
 class ReservationState(models.TextChoices):

@@ -16,21 +16,23 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
-from eligibility import snapshot
+from eligibility import rules, snapshot
 from eligibility.forms import AMOUNT_FIELD_PREFIX, HOUSEHOLD_FIELDS, HouseholdIncomeForm
 from logistics.models import (
     EligibilityOverride,
     KitType,
     Language,
     Referral,
-    ReferralStatus,
     Warehouse,
 )
+from logistics.models.notifications import ReferralMail
 from logistics.models.referrals import MAX_BABIES
-from logistics.referrals.input import MAX_HOUSE_NUMBER, ReferralInput
+from logistics.referrals import notifications
+from logistics.referrals.input import INVALID_PHONE, MAX_HOUSE_NUMBER, ReferralInput
 from logistics.referrals.rules import due_date_window
 from logistics.stock import selectors as stock_selectors
 from logistics.stock.forms import ItemChoiceField
+from startpakket.roles import Role
 
 # The parent's details are typed in for someone else: the browser must not offer the nurse's own.
 NOT_MINE = {"autocomplete": "off"}
@@ -57,6 +59,8 @@ class ReferralForm(HouseholdIncomeForm):
                                        widget=forms.TextInput(attrs=NOT_MINE))
     phone = PhoneNumberField(
         label=_("Phone"), region="NL", max_length=30,
+        # The library's own text gives a landline in another notation as its example.
+        error_messages={"invalid": INVALID_PHONE},
         widget=RegionalPhoneNumberWidget(region="NL", attrs=NOT_MINE),
         help_text=_("Mobile or landline, e.g. 06 12345678 or 030 1234567."),
     )
@@ -146,16 +150,7 @@ class ReferralForm(HouseholdIncomeForm):
         return not any(name in self.errors for name in self.check_field_names())
 
     def check_digest(self) -> str:
-        """A fingerprint of what was checked, on which day: "Refer" stores only an outcome the
-        nurse has seen. Not a secret: the service checks again when it stores."""
-        household = self.household()
-        content = json.dumps({
-            "on": timezone.localdate().isoformat(),
-            "household": [household.applicant_age, household.has_partner,
-                          household.partner_age, household.children],
-            "incomes": [[income.kind, str(income.amount)] for income in self.incomes()],
-        })
-        return hashlib.sha256(content.encode()).hexdigest()[:32]
+        return check_digest(self.household(), self.incomes())
 
     def parsed_fields(self) -> dict:
         """The referral's fields that parsed, for the service's rules (``input.field_errors``)
@@ -184,6 +179,19 @@ class ReferralForm(HouseholdIncomeForm):
             household=self.household(),
             incomes=tuple(self.incomes()),
         )
+
+
+def check_digest(household: rules.Household, incomes: list[rules.Income]) -> str:
+    """A fingerprint of what was checked, on which day: "Refer" stores only an outcome the
+    nurse has seen. Not a secret: the service checks again when it stores."""
+    content = json.dumps({
+        "on": timezone.localdate().isoformat(),
+        "household": [household.applicant_age, household.has_partner,
+                      household.partner_age, household.children],
+        # Two decimals always: "1100" typed on the check and "1.100,00" on the form are one.
+        "incomes": [[income.kind, f"{income.amount:.2f}"] for income in incomes],
+    })
+    return hashlib.sha256(content.encode()).hexdigest()[:32]
 
 
 class ReferralEditForm(ReferralForm):
@@ -215,27 +223,6 @@ def initial_from(referral: Referral) -> dict:
         **{AMOUNT_FIELD_PREFIX + income.kind: income.amount
            for income in snapshot.incomes_from_json(referral.incomes)},
     }
-
-
-OPEN = ""
-ALL = "all"
-
-
-class ReferralFilterForm(forms.Form):
-    """The list's status filter; by default the referrals still under way."""
-
-    status = forms.ChoiceField(
-        label=_("Status"), required=False,
-        choices=[(OPEN, _("Under way")), (ALL, _("All")), *ReferralStatus.choices],
-    )
-
-    def apply(self, referrals, open_statuses):
-        chosen = self.cleaned_data.get("status", OPEN) if self.is_valid() else OPEN
-        if chosen == ALL:
-            return referrals
-        if chosen == OPEN:
-            return referrals.filter(status__in=open_statuses)
-        return referrals.filter(status=chosen)
 
 
 # Back to where the action was started; a name, never a URL, so it cannot send anyone away.
@@ -297,3 +284,26 @@ class OverrideForm(ActionForm):
     reason = forms.CharField(label=_("Reason"), max_length=500,
                              error_messages={"required": _("Give a reason.")},
                              help_text=_("For example: debt restructuring (WSNP)."))
+
+
+class ReferralMailForm(forms.Form):
+    """A coordinator's choice, on her settings page, of how she hears of referrals that wait
+    for her decision."""
+
+    prefix = "referral_mail"
+    choice = forms.ChoiceField(
+        label=_("E-mail about new and corrected referrals"), choices=ReferralMail.choices,
+        help_text=_("The daily e-mail lists the referrals that came in or were answered since "
+                    "the one before. Every e-mail names referrals by their code, with a link."))
+
+    def __init__(self, user, data=None):
+        super().__init__(data, initial={"choice": notifications.mail_choice(user)})
+        self.user = user
+
+    def save(self):
+        notifications.set_mail_choice(user=self.user, choice=self.cleaned_data["choice"])
+
+
+def referral_mail_form(user, data=None) -> ReferralMailForm | None:
+    """For the settings page (``startpakket.registry.add_settings_form``)."""
+    return ReferralMailForm(user, data) if user.has_role(Role.COORDINATOR) else None

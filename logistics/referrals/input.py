@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import phonenumbers
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from eligibility import rules
 from logistics.models import KitType, Language, Referral
@@ -23,6 +24,9 @@ REQUIRED_TEXT = ("parent_first_name", "parent_last_name", "street", "city")
 OPTIONAL_TEXT = ("house_number_suffix", "delivery_notes", "email")
 # Texts printed on the delivery slip: invisible characters are taken out (``visible``).
 PRINTED_TEXT = (*REQUIRED_TEXT, "house_number_suffix", "delivery_notes")
+# A phone number that is none, in the product's words with a Dutch example: the service's rule
+# below and the form's parsing (``forms.ReferralForm.phone``) say the same.
+INVALID_PHONE = gettext_lazy("Enter a valid phone number, such as 06 12345678.")
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ def _phone_error(value) -> str | None:
     if value is None or not isinstance(value, phonenumbers.PhoneNumber):
         return _("Enter a phone number, such as 06 12345678.")
     if not phonenumbers.is_valid_number(value):
-        return _("Enter a valid phone number, such as 06 12345678.")
+        return str(INVALID_PHONE)
     if value.extension:
         # Extensions belong to offices; the family is called directly, so one is a mistake.
         return _("Enter the number without an extension.")

@@ -38,12 +38,18 @@ def due_date_window(today: datetime.date) -> tuple[datetime.date, datetime.date]
 AT_RISK = datetime.timedelta(weeks=2)  # this close to the delivery target, a kit must move now
 
 
+def last_deliver_by_at_risk(today: datetime.date) -> datetime.date:
+    """The latest day to deliver by that is at risk today: that day and every earlier one are
+    at risk or overdue (``urgency``). Queries select on it (``selectors.at_risk``)."""
+    return today + AT_RISK
+
+
 def urgency(deliver_by: datetime.date, today: datetime.date) -> str:
     """``"overdue"`` once the day to deliver by has passed, ``"at_risk"`` when it is at most two
     weeks away, else ``""``. Only meaningful for a referral still to be delivered."""
     if deliver_by < today:
         return "overdue"
-    if deliver_by <= today + AT_RISK:
+    if deliver_by <= last_deliver_by_at_risk(today):
         return "at_risk"
     return ""
 

@@ -5,7 +5,8 @@ import bisect
 import datetime
 from collections.abc import Callable
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from logistics.models import (
     PickList,
@@ -14,6 +15,9 @@ from logistics.models import (
     ReferralStatus,
     ReferralStatusChange,
 )
+from logistics.models.referrals import DELIVERY_TARGET
+from logistics.referrals.rules import last_deliver_by_at_risk
+from logistics.referrals.workflow import OPEN_STATUSES
 from startpakket.roles import Role
 
 DUPLICATE_WINDOW = datetime.timedelta(days=60)
@@ -73,11 +77,6 @@ def history_of(referral: Referral) -> list[ReferralStatusChange]:
     return list(referral.history.select_related("by"))
 
 
-def find_referral(user, code: str) -> Referral | None:
-    """The referral with ``code`` if the user may see it (``referrals_for``), else None."""
-    return referrals_for(user).filter(code=code).first()
-
-
 def may_see(user, referral: Referral) -> bool:
     return referrals_for(user).filter(pk=referral.pk).exists()
 
@@ -100,3 +99,62 @@ def municipality_finder() -> Callable[[str], int | None]:
         return ranges[at][2] if at >= 0 and area <= ranges[at][1] else None
 
     return find
+
+
+# ---------------------------------------------------------------------------------------------
+# What waits for whom (the home pages, the menu's badge)
+
+
+def _last_change_into(status: ReferralStatus) -> QuerySet[ReferralStatusChange]:
+    return (ReferralStatusChange.objects.filter(referral=OuterRef("pk"), to_status=status)
+            .order_by("-at", "-id"))
+
+
+def waiting_for_answer(user) -> QuerySet[Referral]:
+    """The referrals whose coordinator's question waits for the user's answer: a referrer's
+    organisation's referrals that need information (any referrer of the organisation may answer,
+    ``workflow``'s resubmit), the longest waiting first, with ``asked_at`` and ``question``. None
+    for the other roles: they ask, or have nothing to answer."""
+    if not user.has_role(Role.REFERRER):
+        return Referral.objects.none()
+    asked = _last_change_into(ReferralStatus.NEEDS_INFO)
+    return (
+        referrals_for(user).filter(status=ReferralStatus.NEEDS_INFO)
+        .annotate(asked_at=Subquery(asked.values("at")[:1]),
+                  question=Subquery(asked.values("reason")[:1]))
+        .order_by("asked_at", "id")
+    )
+
+
+def waiting_for_decision(user) -> QuerySet[Referral]:
+    """The submitted referrals the user may see, the longest waiting first, with
+    ``waiting_since``: when it was last submitted (an answered question puts it back at the end
+    of the line as a new question would, since it waited for the referrer meanwhile)."""
+    submitted = _last_change_into(ReferralStatus.SUBMITTED)
+    return (
+        referrals_for(user).filter(status=ReferralStatus.SUBMITTED)
+        .annotate(waiting_since=Coalesce(Subquery(submitted.values("at")[:1]), "created_at"))
+        .order_by("waiting_since", "id")
+    )
+
+
+def _due_date_for(deliver_by: datetime.date) -> datetime.date:
+    # The inverse of ``Referral.deliver_by``, so that a query can select on the due date.
+    return deliver_by + DELIVERY_TARGET
+
+
+def at_risk(user, today: datetime.date) -> QuerySet[Referral]:
+    """The kits still under way that are at risk of arriving late, or late already
+    (``rules.urgency``), the most urgent first."""
+    return referrals_for(user).filter(
+        status__in=OPEN_STATUSES,
+        due_date__lte=_due_date_for(last_deliver_by_at_risk(today)),
+    ).order_by("due_date", "id")
+
+
+def at_risk_counts(user, today: datetime.date) -> dict[str, int]:
+    """How many kits ``at_risk`` finds, as ``{"at_risk": …, "overdue": …}`` (``urgency``'s
+    words); one query."""
+    counts = at_risk(user, today).order_by().aggregate(
+        all=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=_due_date_for(today))))
+    return {"at_risk": counts["all"] - counts["overdue"], "overdue": counts["overdue"]}

@@ -137,6 +137,7 @@ def submit_referral(*, user, data: ReferralInput, token: uuid.UUID | None = None
     )
     ReferralStatusChange.objects.create(referral=referral, to_status=ReferralStatus.SUBMITTED,
                                         by=user)
+    notifications.waiting_for_decision(referral, new=True)
     return referral
 
 
@@ -236,8 +237,10 @@ def ask_for_information(*, referral: Referral, user, reason: str) -> Referral:
 @transaction.atomic
 def resubmit_referral(*, referral: Referral, user, reason: str) -> Referral:
     """The referrer answers the question; the referral is back in the queue."""
-    return _answered_step(Action.RESUBMIT, referral=referral, user=user, reason=reason,
-                          notify=False)
+    referral = _answered_step(Action.RESUBMIT, referral=referral, user=user, reason=reason,
+                              notify=False)
+    notifications.waiting_for_decision(referral, new=False)
+    return referral
 
 
 @transaction.atomic
@@ -256,8 +259,10 @@ def update_referral(*, referral: Referral, user, data: ReferralInput, answer: st
         setattr(referral, name, value)
     referral.eligibility_override = ""
     referral.override_reason = ""
-    return change_status(referral, ReferralStatus.SUBMITTED, user, answer,
-                 fields=(*fields, "eligibility_override", "override_reason"))
+    change_status(referral, ReferralStatus.SUBMITTED, user, answer,
+                  fields=(*fields, "eligibility_override", "override_reason"))
+    notifications.waiting_for_decision(referral, new=False)
+    return referral
 
 
 def leave_pick_list(referral: Referral) -> None:

@@ -15,10 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from eligibility import explain, snapshot
 from eligibility import services as eligibility
+from eligibility import views as eligibility_pages
+from eligibility.forms import FROM_CHECK, HouseholdIncomeForm
 from eligibility.models import IncomeKind, Outcome
 from logistics.models import (
     EligibilityOverride,
@@ -29,14 +32,15 @@ from logistics.models import (
 )
 from logistics.referrals import input as referral_input
 from logistics.referrals import selectors, services
+from logistics.referrals.filters import ReferralFilter, record_search
 from logistics.referrals.forms import (
     ApproveForm,
     CancelForm,
     OverrideForm,
     ReasonForm,
     ReferralEditForm,
-    ReferralFilterForm,
     ReferralForm,
+    check_digest,
 )
 from logistics.referrals.rules import goods_packed, urgency
 from logistics.referrals.workflow import OPEN_STATUSES, Action, available_actions
@@ -47,6 +51,8 @@ from startpakket.paging import page_of
 from startpakket.roles import Role
 
 PAGE_SIZE = 25
+# The list's less used filters, folded away under "More filters".
+MORE_FILTERS = {"kit_type", "organisation", "submitted_from", "submitted_to", "due_before"}
 S = ReferralStatus
 
 
@@ -94,9 +100,19 @@ def _explained(decision) -> dict:
 # The nurse's form
 
 
+def offer_referral_after_check() -> None:
+    """"Refer this family" under the outcome of the eligibility check, for whoever may refer:
+    it opens this form with the check's household and incomes (``new``)."""
+    eligibility_pages.add_next_step(eligibility_pages.NextStep(
+        url_name="referrals:new", permission="logistics.add_referral",
+        label=gettext_lazy("Refer this family")))
+
+
 @login_required
 @permission_required("logistics.add_referral", raise_exception=True)
 def new(request):
+    if request.method == "POST" and FROM_CHECK in request.POST:
+        return _from_check(request)
     form = ReferralForm(request.POST or None)
 
     def store():
@@ -160,6 +176,12 @@ def _form_page(request, form: ReferralForm, store, context: dict | None = None):
                 unseen = True
             elif (referral := store()) is not None:
                 return redirect("referrals:detail", code=referral.code)
+    return _render_form(request, form, outcome=outcome, checked=checked, unseen=unseen,
+                        context=context)
+
+
+def _render_form(request, form: ReferralForm, *, outcome, checked: str, unseen=False,
+                 context: dict | None = None):
     counted = eligibility.policy_in_force(timezone.localdate()).counted_kinds
     excluded_fields = form.amount_fields(False, counted)
     return render(request, "logistics/referral_new.html", {
@@ -173,6 +195,26 @@ def _form_page(request, form: ReferralForm, store, context: dict | None = None):
         "excluded_open": any(field.value() or field.errors for field in excluded_fields),
         **(context or {}),
     })
+
+
+def _from_check(request):
+    """The form opened from the eligibility check's outcome: its household and incomes filled
+    in and their outcome shown, as after "Check", so the nurse fills in the rest and refers.
+    Nothing is judged yet but the check's part, so no other field is marked wrong."""
+    carried = HouseholdIncomeForm(request.POST)
+    valid = carried.is_valid()  # what does not parse (a tampered POST) stays empty
+    form = ReferralForm(initial={name: value for name, value in carried.cleaned_data.items()
+                                 if name in carried.check_field_names()})
+    outcome, checked = None, ""
+    if valid:
+        try:
+            decision = services.assess(carried.household(), carried.incomes())
+        except DomainError:
+            pass  # "Check" on the form shows the objection, at its field if it has one
+        else:
+            outcome = _explained(decision)
+            checked = check_digest(carried.household(), carried.incomes())
+    return _render_form(request, form, outcome=outcome, checked=checked)
 
 
 def _assess(form: ReferralForm):
@@ -220,12 +262,12 @@ def referral_list(request):
     """The referrals this user may see, most urgent first; by default those still under way."""
     user = request.user
     coordinator = user.has_role(Role.COORDINATOR)
-    filters = ReferralFilterForm(request.GET or None)
-    referrals = filters.apply(selectors.referrals_for(user), OPEN_STATUSES)
-    if filters.is_bound and filters.is_valid() and filters.cleaned_data["status"]:
-        audit.record_read(user=user, obj=Referral, what=audit.REFERRALS_SEARCHED,
-                          filters={"status": filters.cleaned_data["status"]})
-    referrals = referrals.defer("household", "incomes")
+    # Always bound, so that no status means "under way"; bad values are shown at their fields
+    # and the valid ones still filter.
+    filters = ReferralFilter(request.GET, selectors.referrals_for(user), request=request,
+                             default_statuses=OPEN_STATUSES)
+    record_search(user, filters)
+    referrals = filters.qs.defer("household", "incomes")
     if coordinator:
         referrals = selectors.with_duplicate_flag(referrals)
     else:
@@ -234,8 +276,13 @@ def referral_list(request):
     today = timezone.localdate()
     query = request.GET.copy()
     query.pop("page", None)
+    more = [field for field in filters.form if field.name in MORE_FILTERS]
     return render(request, "logistics/referral_list.html", {
-        "filters": filters,
+        "filters": filters.form,
+        "main_filters": [field for field in filters.form if field.name not in MORE_FILTERS],
+        "more_filters": more,
+        # Folded away unless one of them is in use, or wrong.
+        "more_filters_open": any(field.value() or field.errors for field in more),
         "page": page,
         "rows": [_row(referral, today, with_outcome=coordinator) for referral in page],
         "query": query.urlencode(),
@@ -288,8 +335,17 @@ def _referral(request, code) -> Referral:
 
 def _question(history) -> ReferralStatusChange | None:
     """The coordinator's latest question: the reason of the last change into needs_info."""
-    return next((change for change in reversed(list(history))
-                 if change.to_status == S.NEEDS_INFO), None)
+    return _last_change_into(S.NEEDS_INFO, history)
+
+
+def _last_change_into(status: S, history) -> ReferralStatusChange | None:
+    return next((change for change in reversed(list(history)) if change.to_status == status),
+                None)
+
+
+# Ended without a kit: the page opens with why (the reason of that change), and there is no
+# day to deliver by any more.
+ENDED = frozenset({S.REJECTED, S.CANCELLED})
 
 
 # Forms of the actions another slice carries out on a referral's page (the distribution slice
@@ -350,6 +406,9 @@ def _detail_page(request, referral: Referral, bound: dict | None = None):
     question = _question(history) if referral.status == S.NEEDS_INFO else None
     return render(request, "logistics/referral_detail.html", {
         "referral": referral,
+        "ended": referral.status in ENDED,
+        "ending": (_last_change_into(referral.status, history)
+                   if referral.status in ENDED else None),
         "may_print_slip": may_print_slip,
         "pick_list": pick_list,
         "urgency": _urgency(referral, today),

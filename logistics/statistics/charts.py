@@ -115,8 +115,8 @@ def _style_bars(bars, chart: Chart, *, reverse: bool = False) -> None:
 def _vertical(chart: Chart, width: float, height: float) -> Drawing:
     drawing = Drawing(width, height)
     bars = VerticalBarChart()
-    bars.x, bars.y = 32, 42
-    bars.width, bars.height = width - 42, height - 62
+    bars.x, bars.y = 32, 52  # room for month labels of two lines and the legend
+    bars.width, bars.height = width - 42, height - 72
     _style_bars(bars, chart)
     bars.categoryAxis.categoryNames = list(chart.categories)
     bars.categoryAxis.labels.dy = -2
@@ -146,7 +146,7 @@ def _horizontal(chart: Chart, width: float, height: float | None) -> Drawing:
     bars.groupSpacing = 6
     bars.barSpacing = 0
     drawing.add(bars)
-    drawing.add(_legend(chart, 8, 8))
+    drawing.add(_legend(chart, 8, 10))
     return drawing
 
 

@@ -174,8 +174,9 @@ def chart_title(grouping: str) -> str:
 
 
 def _short_month(code: str) -> str:
-    """``2026-10`` → "okt 26" / "Oct 26": twelve of them fit under a chart on a phone."""
+    """``2026-10`` → "okt" over "26" / "Oct" over "26": on two lines, twelve of them fit side
+    by side under a chart on a phone."""
     from django.utils import dateformat
 
     month = figures.parse_month(code)
-    return dateformat.format(month, "M y")
+    return f"{dateformat.format(month, 'M')}\n{dateformat.format(month, 'y')}"

@@ -121,7 +121,7 @@ DEFINITIONS = {
     "small_counts": gettext_lazy(
         "Counts from 1 to 4 are shown as “<5”, and where a total would reveal such a count, "
         "the next smallest count is hidden too (“x”); so is “delivered in time” where it would "
-        "reveal that 1 to 4 kits were late."),
+        "reveal that 1 to 4 kits were late, or a hidden number delivered."),
 }
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -152,7 +152,7 @@ def month_code(month: datetime.date) -> str:
 
 def month_name(month: datetime.date) -> str:
     """"oktober 2026" in Dutch, "October 2026" in English."""
-    return formats.date_format(month, "F Y")
+    return formats.date_format(month, "YEAR_MONTH_FORMAT")
 
 
 @dataclasses.dataclass(frozen=True)

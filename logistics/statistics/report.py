@@ -121,7 +121,7 @@ class ReportPDF(PDFDocument):
             _p(_("Start-kits: figures for %(period)s") % {"period": data.period}, TITLE),
             _p(data.municipality_name, HEADING),
             _p(_("Made on %(date)s by Startpakket.") % {
-                "date": formats.date_format(timezone.localdate(), "j F Y")}, SMALL),
+                "date": formats.date_format(timezone.localdate(), "DATE_FORMAT")}, SMALL),
             Spacer(0, 4 * mm),
             _p(_("Key figures"), HEADING),
             self._key_figures(),

@@ -13,7 +13,8 @@ Secondary suppression
 A part beside its whole
     ``delivered_in_time`` is part of ``delivered``; shown side by side, their difference (the
     kits delivered late) is a count too. Where it is small, the part is hidden as ``"x"`` (in a
-    row and in the totals), as if the rest were a cell of the table that is never shown.
+    row and in the totals), as if the rest were a cell of the table that is never shown; and
+    where the whole is hidden, so is the part (it would show how many there were at least).
 
 Pure functions: a table in, a table out.
 """
@@ -127,12 +128,25 @@ def suppress(table: Table) -> Table:
     lines = [[(r, c) for r in range(len(cells))] for c in range(width)]
     # A column whose total is hidden gives nothing away; a rest column's total is the whole's
     # total less the part's, shown only when both are.
-    hidden_totals = {c for c, measure in enumerate(measures) if not isinstance(totals[measure], int)}
+    hidden_totals = {c for c, measure in enumerate(measures)
+                     if not isinstance(totals[measure], int)}
     hidden_totals |= {len(measures) + n for n, (part, whole) in enumerate(parts)
                       if {part, whole} & hidden_totals}
     lines += [[(r, part), (r, len(measures) + n)] for n, (part, _whole) in enumerate(parts)
               for r in range(len(cells))]
-    secondary = _secondary(cells, hidden, lines, frozenset(hidden_totals)) if cells else set()
+    secondary: set[tuple[int, int]] = set()
+    while cells:
+        secondary |= _secondary(cells, hidden | secondary, lines, frozenset(hidden_totals))
+        # A part shown beside its hidden whole bounds it from below (17 in time: at least 17
+        # delivered), which with the column can pin it down; so the part goes too, and the
+        # lines are looked at again.
+        bounding = {(r, part) for r in range(len(cells)) for part, whole in parts
+                    if ((r, whole) in hidden or (r, whole) in secondary)
+                    and (r, part) not in hidden and (r, part) not in secondary
+                    and cells[r][part] > 0}
+        if not bounding:
+            break
+        secondary |= bounding
     shown = [[small_label() if (r, c) in hidden else SECONDARY if (r, c) in secondary else count
               for c, count in enumerate(row[:len(measures)])] for r, row in enumerate(cells)]
     rows = tuple(dataclasses.replace(row, counts=dict(zip(measures, values, strict=True)))

@@ -35,15 +35,32 @@ class ItemChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class ItemQuantitiesForm(forms.Form):
-    """A warehouse, a one-time token, a note and a quantity per item.
+# Browsers refill a form's fields when Back shows it again; a stock form then looks ready to
+# book a second time. Its template sets the same on the <form> element.
+NO_REFILL = {"autocomplete": "off"}
+
+
+class BookingForm(forms.Form):
+    """What every stock form carries besides its figures.
 
     The token is made when the form is shown and becomes the booking's batch: submitting the
-    same form twice (a double tap, the back button) books it once.
+    same form twice (a double tap, a resent POST) books it once. Back shows a new form with a
+    new token; the same booking sent from it is caught by ``services.RepeatedBooking``, and the
+    page books it only with ``book_again`` ticked.
     """
 
-    warehouse = forms.ModelChoiceField(queryset=None, label=_("Warehouse"))
     token = forms.UUIDField(widget=forms.HiddenInput)
+    book_again = forms.BooleanField(label=_("Yes, once more"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].initial = uuid.uuid4()
+
+
+class ItemQuantitiesForm(BookingForm):
+    """A warehouse, a note and a quantity per item."""
+
+    warehouse = forms.ModelChoiceField(queryset=None, label=_("Warehouse"))
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     minimum = 1
 
@@ -53,7 +70,6 @@ class ItemQuantitiesForm(forms.Form):
     def __init__(self, *args, warehouses, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["warehouse"].queryset = warehouses
-        self.fields["token"].initial = uuid.uuid4()
         options = list(warehouses)
         if len(options) == 1:
             self.fields["warehouse"].initial = options[0]
@@ -66,7 +82,7 @@ class ItemQuantitiesForm(forms.Form):
                 required=False,
                 validators=[MinValueValidator(self.minimum), MaxValueValidator(MAX_QUANTITY)],
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": self.minimum,
-                                                "max": MAX_QUANTITY}),
+                                                "max": MAX_QUANTITY, **NO_REFILL}),
             )
 
     @staticmethod
@@ -141,7 +157,7 @@ class TransferForm(ItemQuantitiesForm):
         return cleaned
 
 
-class AdjustForm(forms.Form):
+class AdjustForm(BookingForm):
     """One item at one warehouse, up or down, always with a reason."""
 
     warehouse = forms.ModelChoiceField(queryset=None, label=_("Warehouse"))
@@ -149,16 +165,14 @@ class AdjustForm(forms.Form):
     quantity = forms.IntegerField(
         label=_("Change"), min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY,
         help_text=_("Negative to take away (e.g. -3 for damaged goods), positive to add."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", **NO_REFILL}),
     )
     reason = forms.CharField(label=_("Reason"), max_length=500)
-    token = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, warehouses, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["warehouse"].queryset = warehouses
         self.fields["item"].queryset = items_on_hand_or_active(warehouses)
-        self.fields["token"].initial = uuid.uuid4()
 
     def clean_quantity(self):
         quantity = self.cleaned_data["quantity"]

@@ -8,6 +8,7 @@ in the order (warehouse id, item id), so two transactions never wait on each oth
 Anything short makes the whole action fail; the error names each short item.
 """
 
+import datetime
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,12 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from logistics.models import (
+    BookingKind,
     Item,
     KitType,
     MovementKind,
     Reservation,
     ReservationLine,
     ReservationState,
+    StockBooking,
     StockLevel,
     StockMovement,
     Warehouse,
@@ -33,6 +36,10 @@ from startpakket.errors import ConflictError, DomainError
 
 # A typo guard: no warehouse books more of one item at once (an extra 0, a barcode in the field).
 MAX_QUANTITY = 100_000
+
+# The same booking by the same person this soon after the first is most likely the browser's
+# Back button: the form comes back with a fresh token and, in some browsers, the old figures.
+REPEAT_WINDOW = datetime.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,26 @@ class AlreadyBooked(ConflictError):
 
     def __init__(self):
         super().__init__(_("This was already booked; it has not been booked a second time."))
+
+
+class RepeatedBooking(ConflictError):
+    """The same booking was made by the same person minutes ago; nothing was booked. The pages
+    ask whether it is to be booked again (see ``repeated_booking``)."""
+
+    code = "repeated_booking"
+
+    def __init__(self, earlier: StockBooking):
+        self.earlier = earlier
+        questions = {
+            BookingKind.RECEIPT: _("This receipt was already booked at %(time)s. Book it again?"),
+            BookingKind.COUNT: _("This count was already saved at %(time)s. Save it again?"),
+            BookingKind.ADJUSTMENT: _("This adjustment was already booked at %(time)s. Book it "
+                                      "again?"),
+            BookingKind.TRANSFER: _("This move was already booked at %(time)s. Book it again?"),
+        }
+        at = timezone.localtime(earlier.created_at)
+        super().__init__(questions[earlier.kind] % {"time": at.strftime("%H:%M")},
+                         booked_at=at.isoformat())
 
 
 class CountBelowReserved(ConflictError):
@@ -126,6 +153,47 @@ def _merged(lines: Lines, *, allow_zero: bool = False) -> dict[Item, int]:
     if not totals:
         raise DomainError(_("Enter at least one item."))
     return dict(sorted(totals.items(), key=lambda pair: pair[0].pk))
+
+
+def _as_lines(lines: dict[Item, int]) -> list[list[int]]:
+    """Lines as a booking stores them: ``[[item id, quantity], …]`` in item order."""
+    return [[item.pk, quantity] for item, quantity in sorted(lines.items(),
+                                                             key=lambda pair: pair[0].pk)]
+
+
+def repeated_booking(*, kind: BookingKind, user, warehouse: Warehouse, lines: dict[Item, int],
+                     destination: Warehouse | None = None) -> StockBooking | None:
+    """The newest booking of this kind by ``user`` in the last ``REPEAT_WINDOW`` with the same
+    warehouse (and destination), the same items and the same quantities; None if there is none.
+    A note or a reason does not make a booking different: the Back button keeps those too."""
+    stored = _as_lines(lines)
+    candidates = StockBooking.objects.filter(
+        kind=kind, created_by=user, warehouse=warehouse, destination=destination,
+        created_at__gte=timezone.now() - REPEAT_WINDOW,
+    ).order_by("-created_at", "-id")
+    return next((booking for booking in candidates if booking.lines == stored), None)
+
+
+def _record_booking(*, kind: BookingKind, batch: uuid.UUID, warehouse: Warehouse,
+                    lines: dict[Item, int], user, destination: Warehouse | None = None,
+                    check_repeat: bool) -> None:
+    """Note what is being booked, after refusing the same form sent twice (``AlreadyBooked``)
+    and, with ``check_repeat``, the same booking made minutes ago (``RepeatedBooking``)."""
+    if StockBooking.objects.filter(batch=batch).exists():
+        raise AlreadyBooked
+    if check_repeat:
+        earlier = repeated_booking(kind=kind, user=user, warehouse=warehouse, lines=lines,
+                                   destination=destination)
+        if earlier:
+            raise RepeatedBooking(earlier)
+    try:
+        with transaction.atomic():
+            StockBooking.objects.create(kind=kind, batch=batch, warehouse=warehouse,
+                                        destination=destination, lines=_as_lines(lines),
+                                        created_by=user)
+    except IntegrityError:
+        # The same batch was committed meanwhile by a concurrent double submit.
+        raise AlreadyBooked from None
 
 
 def _ensure_levels(warehouse: Warehouse, items: Iterable[Item]) -> None:
@@ -187,11 +255,15 @@ def _add(warehouse, lines: dict[Item, int]) -> None:
 
 @transaction.atomic
 def receive(*, warehouse: Warehouse, lines: Lines, user, note: str = "",
-            batch: uuid.UUID | None = None) -> list[StockMovement]:
+            batch: uuid.UUID | None = None, check_repeat: bool = False) -> list[StockMovement]:
     """Book a delivery of goods (bought or donated). ``batch`` is the form's one-time token:
-    a second call with the same one raises ``AlreadyBooked`` and changes nothing."""
+    a second call with the same one raises ``AlreadyBooked`` and changes nothing. With
+    ``check_repeat`` the same receipt by the same person minutes ago raises ``RepeatedBooking``
+    (the pages ask first; the same holds for ``count``, ``adjust`` and ``transfer``)."""
     lines = _merged(lines)
     batch = batch or uuid.uuid4()
+    _record_booking(kind=BookingKind.RECEIPT, batch=batch, warehouse=warehouse, lines=lines,
+                    user=user, check_repeat=check_repeat)
     movements = _write_movements([
         StockMovement(item=item, warehouse=warehouse, quantity=quantity,
                       kind=MovementKind.RECEIPT, batch=batch, note=note, created_by=user)
@@ -203,15 +275,18 @@ def receive(*, warehouse: Warehouse, lines: Lines, user, note: str = "",
 
 @transaction.atomic
 def adjust(*, warehouse: Warehouse, item: Item, quantity: int, reason: str, user,
-           batch: uuid.UUID | None = None) -> StockMovement:
+           batch: uuid.UUID | None = None, check_repeat: bool = False) -> StockMovement:
     """Correct one item by a signed amount, e.g. damaged goods (−) or a found box (+)."""
     if not reason.strip():
         raise DomainError(_("Give a reason for the adjustment."))
     if not isinstance(quantity, int) or quantity == 0 or abs(quantity) > MAX_QUANTITY:
         raise DomainError(_("The adjustment must be a whole number other than zero."))
+    batch = batch or uuid.uuid4()
+    _record_booking(kind=BookingKind.ADJUSTMENT, batch=batch, warehouse=warehouse,
+                    lines={item: quantity}, user=user, check_repeat=check_repeat)
     (movement,) = _write_movements([
         StockMovement(item=item, warehouse=warehouse, quantity=quantity,
-                      kind=MovementKind.ADJUSTMENT, batch=batch or uuid.uuid4(),
+                      kind=MovementKind.ADJUSTMENT, batch=batch,
                       note=reason.strip(), created_by=user)
     ])
     if quantity > 0:
@@ -228,8 +303,8 @@ def last_movement_id() -> int:
 
 @transaction.atomic
 def count(*, warehouse: Warehouse, counted: Lines, user, note: str = "",
-          batch: uuid.UUID | None = None,
-          ledger_seen: int | None = None) -> list[StockMovement]:
+          batch: uuid.UUID | None = None, ledger_seen: int | None = None,
+          check_repeat: bool = False) -> list[StockMovement]:
     """Record what was found on the shelf; the difference with the books becomes a count
     correction. Items that were not counted are left alone.
 
@@ -241,6 +316,9 @@ def count(*, warehouse: Warehouse, counted: Lines, user, note: str = "",
     batch = batch or uuid.uuid4()
     if StockMovement.objects.filter(batch=batch).exists():
         raise AlreadyBooked
+    # A count repeated minutes later would undo whatever was booked in between.
+    _record_booking(kind=BookingKind.COUNT, batch=batch, warehouse=warehouse, lines=counted,
+                    user=user, check_repeat=check_repeat)
     _ensure_levels(warehouse, counted)
     # A count sets a level to a figure, so it must read the level it corrects under the lock.
     levels = {
@@ -280,12 +358,15 @@ def count(*, warehouse: Warehouse, counted: Lines, user, note: str = "",
 
 @transaction.atomic
 def transfer(*, source: Warehouse, destination: Warehouse, lines: Lines, user,
-             note: str = "", batch: uuid.UUID | None = None) -> list[StockMovement]:
+             note: str = "", batch: uuid.UUID | None = None,
+             check_repeat: bool = False) -> list[StockMovement]:
     """Move goods from one warehouse to another: an out line there, an in line here."""
     if source.pk == destination.pk:
         raise DomainError(_("Choose two different warehouses."))
     lines = _merged(lines)
     batch = batch or uuid.uuid4()
+    _record_booking(kind=BookingKind.TRANSFER, batch=batch, warehouse=source,
+                    destination=destination, lines=lines, user=user, check_repeat=check_repeat)
     movements = _write_movements([
         StockMovement(item=item, warehouse=warehouse, quantity=sign * quantity, kind=kind,
                       batch=batch, note=note, created_by=user)

@@ -44,24 +44,29 @@ def _booking_page(request, form_class, template, book, done_message, *, minimum=
                   initial=None):
     """Show the form; on a valid POST book it once, then go back to the warehouse's stock.
     A refusal by the stock rules (too little stock, a count below the reservations) is shown
-    on the form, and nothing is booked."""
+    on the form, and nothing is booked. So is the same booking made minutes ago (the Back
+    button): the form asks whether to book it again, and books it when ``book_again`` is
+    ticked. ``book(form, warehouse, check_repeat)`` calls the service."""
     warehouses = selectors.warehouses_for(request.user).order_by("name")
     if warehouses.count() < minimum:
         return render(request, template, {"form": None})
     form = form_class(request.POST or None, warehouses=warehouses, initial=initial)
+    repeated = None
     if request.method == "POST" and form.is_valid():
         warehouse = form.cleaned_data["warehouse"]
         try:
-            movements = book(form, warehouse)
+            movements = book(form, warehouse, not form.cleaned_data["book_again"])
         except stock.AlreadyBooked as error:
             messages.info(request, error.detail)
             return redirect(_levels_url(warehouse))
+        except stock.RepeatedBooking as error:
+            repeated = error
         except DomainError as error:
             refusals.show_on_form(form, error)
         else:
             messages.success(request, done_message(movements))
             return redirect(_levels_url(warehouse))
-    return render(request, template, {"form": form})
+    return render(request, template, {"form": form, "repeated": repeated})
 
 
 @login_required
@@ -69,9 +74,10 @@ def _booking_page(request, form_class, template, book, done_message, *, minimum=
 def receive(request):
     """Book a delivery of goods: a quantity next to each item that came in."""
 
-    def book(form, warehouse):
+    def book(form, warehouse, check_repeat):
         return stock.receive(warehouse=warehouse, lines=form.lines(), user=request.user,
-                             note=form.cleaned_data["note"], batch=form.cleaned_data["token"])
+                             note=form.cleaned_data["note"], batch=form.cleaned_data["token"],
+                             check_repeat=check_repeat)
 
     def done(movements):
         return ngettext("Received: %(count)d item booked.", "Received: %(count)d items booked.",
@@ -85,10 +91,11 @@ def receive(request):
 def count(request):
     """Enter what is on the shelf; the differences with the books are written as corrections."""
 
-    def book(form, warehouse):
+    def book(form, warehouse, check_repeat):
         return stock.count(warehouse=warehouse, counted=form.lines(), user=request.user,
                            note=form.cleaned_data["note"], batch=form.cleaned_data["token"],
-                           ledger_seen=form.cleaned_data["ledger_seen"])
+                           ledger_seen=form.cleaned_data["ledger_seen"],
+                           check_repeat=check_repeat)
 
     def done(movements):
         if not movements:
@@ -104,10 +111,11 @@ def count(request):
 def transfer(request):
     """Move goods from one warehouse to another."""
 
-    def book(form, warehouse):
+    def book(form, warehouse, check_repeat):
         return stock.transfer(source=warehouse, destination=form.cleaned_data["destination"],
                               lines=form.lines(), user=request.user,
-                              note=form.cleaned_data["note"], batch=form.cleaned_data["token"])
+                              note=form.cleaned_data["note"], batch=form.cleaned_data["token"],
+                              check_repeat=check_repeat)
 
     def done(movements):
         count = len(movements) // 2
@@ -123,11 +131,11 @@ def transfer(request):
 def adjust(request):
     """Correct one item up or down with a reason, e.g. damaged goods."""
 
-    def book(form, warehouse):
+    def book(form, warehouse, check_repeat):
         return [stock.adjust(warehouse=warehouse, item=form.cleaned_data["item"],
                              quantity=form.cleaned_data["quantity"],
                              reason=form.cleaned_data["reason"], user=request.user,
-                             batch=form.cleaned_data["token"])]
+                             batch=form.cleaned_data["token"], check_repeat=check_repeat)]
 
     def done(movements):
         (movement,) = movements

@@ -93,3 +93,25 @@ def test_the_reference_date_is_prefilled_as_a_date_input_reads_it(referrer_clien
 
     page = referrer_client.get("/eligibility/check/").content.decode()
     assert f'value="{datetime.date.today().isoformat()}"' in page
+
+
+def test_the_outcome_offers_the_nurse_to_refer_the_family(referrer_client):
+    page = referrer_client.post(URL, form()).content.decode()
+    assert 'action="/referrals/new/" class="next-step"' in page
+    assert 'name="from_check"' in page
+    assert "Dit gezin aanmelden" in page
+
+
+def test_no_refer_button_before_the_outcome_or_after_a_mistake(referrer_client):
+    assert 'name="from_check"' not in referrer_client.get(URL).content.decode()
+    page = referrer_client.post(URL, form(applicant_age="")).content.decode()
+    assert 'name="from_check"' not in page
+
+
+def test_who_may_not_refer_sees_no_refer_button(client, coordinator, warehouse_user):
+    client.force_login(coordinator)
+    page = client.post(URL, form()).content.decode()
+    assert "Komt in aanmerking" in page
+    assert 'name="from_check"' not in page and "/referrals/new/" not in page
+    client.force_login(warehouse_user)
+    assert client.post(URL, form()).status_code == 403  # volunteers do not check at all

@@ -28,6 +28,8 @@ ACCESS = [
     # Everyone's own API tokens; revoking is POST-only (and only one's own: test_api_tokens.py).
     ("api_tokens", "/accounts/tokens/", {ANON: 302, REF: 200, WH: 200, COORD: 200}),
     ("api_token_revoke", "/accounts/tokens/1/revoke/", {ANON: 302, REF: 405, WH: 405, COORD: 405}),
+    # Everyone's own settings (startpakket.preferences).
+    ("account_settings", "/accounts/settings/", {ANON: 302, REF: 200, WH: 200, COORD: 200}),
     ("eligibility:check", "/eligibility/check/", {ANON: 302, REF: 200, WH: 403, COORD: 200}),
     ("api:me", "/api/v1/me/", {ANON: 401, REF: 200, WH: 200, COORD: 200}),
     # POST-only: a GET by someone allowed is 405, by someone not allowed 403.
@@ -71,6 +73,8 @@ ACCESS = [
      {ANON: 401, REF: 403, WH: 404, COORD: 404}),
     ("api:pick-list-delivery-slips", "/api/v1/pick-lists/999999/delivery-slips/",
      {ANON: 401, REF: 403, WH: 404, COORD: 404}),
+    ("api:pick-list-route-sheet", "/api/v1/pick-lists/999999/route-sheet/",
+     {ANON: 401, REF: 403, WH: 404, COORD: 404}),
     ("pick_lists:list", "/pick-lists/", {ANON: 302, REF: 403, WH: 200, COORD: 200}),
     ("pick_lists:detail", "/pick-lists/999999/", {ANON: 302, REF: 403, WH: 404, COORD: 404}),
     ("pick_lists:pack", "/pick-lists/999999/packed/",
@@ -80,7 +84,11 @@ ACCESS = [
     ("pick_lists:pdf", "/pick-lists/999999/pdf/", {ANON: 302, REF: 403, WH: 404, COORD: 404}),
     ("pick_lists:delivery_slips", "/pick-lists/999999/delivery-slips/",
      {ANON: 302, REF: 403, WH: 404, COORD: 404}),
+    ("pick_lists:route_sheet", "/pick-lists/999999/route-sheet/",
+     {ANON: 302, REF: 403, WH: 404, COORD: 404}),
     ("deliveries:find", "/deliveries/", {ANON: 302, REF: 403, WH: 200, COORD: 200}),
+    # What a slip's QR code opens; a made-up code is said not to be found, on the page.
+    ("deliveries:kit", "/deliveries/BSP-2000-00001/", {ANON: 302, REF: 403, WH: 200, COORD: 200}),
     ("referrals:deliver", "/referrals/BSP-2000-00001/deliver/",
      {ANON: 302, REF: 403, WH: 405, COORD: 405}),
     ("referrals:delivery_failed", "/referrals/BSP-2000-00001/delivery-failed/",

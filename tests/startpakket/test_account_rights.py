@@ -43,7 +43,7 @@ def change_data(user, **extra):
     return {"username": user.username, "first_name": user.first_name,
             "last_name": user.last_name, "email": user.email,
             "organisation": user.organisation_id, "role": user.role.value,
-            "is_active": "on", **extra}
+            "language": user.language, "is_active": "on", **extra}
 
 
 def test_the_list_shows_only_accounts_she_may_manage(coordinator_admin, superuser, mighty):

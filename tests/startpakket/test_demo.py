@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -23,7 +24,10 @@ def test_load_demo_makes_the_three_users_and_is_safe_to_run_twice(settings):
     call_command("load_demo", stdout=io.StringIO())
 
     assert "verpleegkundige" in out.getvalue() and DEMO_PASSWORD in out.getvalue()
-    assert User.objects.count() == 3
+    from logistics.demo_history import OTHER_REFERRERS
+
+    # The three who log in, and the nurses of the history's other organisations.
+    assert User.objects.count() == 3 + len(OTHER_REFERRERS)
     expected = {
         "verpleegkundige": ("referrer", "jgz-demo"),
         "magazijn": ("warehouse", "magazijn-demo"),
@@ -70,17 +74,20 @@ def test_demo_referrals_in_several_states_once(settings):
     call_command("load_demo", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())
 
-    statuses = set(Referral.objects.values_list("status", flat=True))
+    from django.utils import timezone
+
+    today = Referral.objects.filter(created_at__date=timezone.localdate())
+    statuses = set(today.values_list("status", flat=True))
     assert {"submitted", "needs_info", "approved", "rejected", "delivered"} <= statuses
-    assert Referral.objects.count() == 11
-    assert with_duplicate_flag(Referral.objects.all()).filter(possible_duplicate=True).exists()
+    assert today.count() == 11
+    assert with_duplicate_flag(today).filter(possible_duplicate=True).exists()
     assert all(referral.reservation is not None
                for referral in Referral.objects.filter(status="approved"))
     # Four kits wait for the volunteer's first list of the demo; list 1 was delivered.
     from logistics.distribution import selectors as distribution_selectors
     from logistics.models import PickList
 
-    warehouse = PickList.objects.get().warehouse
+    warehouse = PickList.objects.first().warehouse
     assert distribution_selectors.waiting(warehouse).count() == 4
     assert ledger.find_drift() == []
 
@@ -99,11 +106,17 @@ def test_the_demo_foundation_has_a_contact_line_a_rerun_keeps_a_coordinators_cha
     assert list(OrganisationSettings.objects.values_list("contact_line", flat=True)) == [""]
 
 
-def test_load_demo_prints_the_users_as_before(settings):
+def test_load_demo_prints_a_short_summary_and_then_the_users(settings):
     settings.DEMO = True
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    assert out.getvalue().splitlines() == [
+    lines = out.getvalue().splitlines()
+    assert lines[1:3] == ["Demo data:", f"  organisations: {Organisation.objects.count()}, "
+                                         f"users: {User.objects.count()}"]
+    assert re.fullmatch(r"  referrals: \d+ \(submitted \d+, .*delivered \d+.*\)", lines[3])
+    assert lines[4].startswith("  warehouses: 1, kit types: 2, items: ")
+    assert lines[5] == "  municipalities: 4"
+    assert lines[6:] == [
         "",
         f"Demo users (password: {DEMO_PASSWORD}):",
         f"  {'verpleegkundige':<16} {'Verwijzer':<22} JGZ Demo",
@@ -111,3 +124,18 @@ def test_load_demo_prints_the_users_as_before(settings):
         f"  {'coordinator':<16} {'Coördinator':<22} Stichting Startpakket Demo",
         "",
     ]
+
+
+def test_loading_the_demo_mails_nobody(settings, monkeypatch):
+    """The data the demo loads would mail its made-up people (decisions, deliveries, new
+    referrals); with DEBUG on, e-mail goes to the console, where it buried the demo users. In a
+    test nothing commits, so what waits for a commit runs at once here, as it does in the demo."""
+    from django.core import mail
+
+    settings.DEMO = True
+    monkeypatch.setattr("django.db.transaction.on_commit",
+                        lambda func, using=None, robust=False: func())
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert mail.outbox == []
+    assert len(out.getvalue().splitlines()) <= 12

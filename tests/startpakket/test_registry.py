@@ -125,3 +125,20 @@ def test_steps_run_in_the_order_of_installed_apps_whatever_the_order_of_register
 
 def test_the_audit_options_are_those_of_the_brief():
     assert audit.TRACKED == TRACKED
+
+
+def test_logistics_registers_its_home_panels():
+    from logistics import home
+
+    assert registry._home_panels == {"logistics": home.panels}
+
+
+def test_home_panels_show_in_the_order_of_installed_apps(monkeypatch, rf):
+    monkeypatch.setattr(registry, "_home_panels", {})
+    registry.add_home_panels("logistics", lambda request: [registry.Panel("b.html")])
+    registry.add_home_panels("eligibility", lambda request: [registry.Panel("old.html")])
+    # Registering again replaces; an app may have nothing for this user.
+    registry.add_home_panels("eligibility", lambda request: [registry.Panel("a.html", {"n": 1})])
+    registry.add_home_panels("startpakket", lambda request: [])
+    assert registry.home_panels(rf.get("/")) == [registry.Panel("a.html", {"n": 1}),
+                                                registry.Panel("b.html")]

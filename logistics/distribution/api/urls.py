@@ -19,4 +19,6 @@ urlpatterns = [
     path("pick-lists/<int:id>/pdf/", views.PickListPdfView.as_view(), name="pick-list-pdf"),
     path("pick-lists/<int:id>/delivery-slips/", views.PickListSlipsView.as_view(),
          name="pick-list-delivery-slips"),
+    path("pick-lists/<int:id>/route-sheet/", views.PickListRouteSheetView.as_view(),
+         name="pick-list-route-sheet"),
 ]

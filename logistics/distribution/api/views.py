@@ -175,6 +175,21 @@ class PickListSlipsView(DocumentView):
                             printing.pick_list_slips_filename(pick_list))
 
 
+@extend_schema(responses={
+    (200, "application/pdf"): PDF, 404: NOT_FOUND,
+    409: OpenApiResponse(description="No kit on the list still has to be delivered."),
+})
+class PickListRouteSheetView(DocumentView):
+    """The driver's route sheet: the list's kits still to be delivered in postcode order, with
+    code, street, phone and delivery notes (no names). Each print is recorded in the audit
+    log."""
+
+    def get(self, request, **kwargs):
+        pick_list = self.get_object()
+        return pdf_response(printing.route_sheet_pdf(pick_list, user=request.user),
+                            printing.route_sheet_filename(pick_list))
+
+
 # ---------------------------------------------------------------------------------------------
 # Deliveries and the slip of one referral, under /referrals/{code}/
 

@@ -2,7 +2,7 @@
 
 The renderers take these objects and nothing else, so what personal data reaches paper is decided
 here: a ``Package`` (pick list) has no name, address or phone; a ``Slip`` has no income or
-household.
+household; a ``Stop`` (route sheet) has no name either.
 """
 
 from dataclasses import dataclass, field
@@ -56,6 +56,11 @@ class Slip:
     kit_type: str
     babies: int
     lines: tuple[Line, ...]
+    deliver_by: date | None = None  # the day the kit should be with the family
+    attempt: int = 1  # 2 after one failed delivery, …
+    failed_reason: str = ""  # why the last attempt failed
+    # What the QR code opens: the kit's delivery page; the code alone if empty.
+    delivery_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,3 +72,23 @@ class SlipsContent:
     # The pick list the slips belong to, if printed for a whole list.
     pick_list_number: int | None = None
     printed_on: date = field(default_factory=date.today)
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One address on the driver's route: no name, nothing of the household or the income."""
+
+    code: str
+    postcode: str
+    city: str
+    address_line: str  # street, number and suffix
+    phone: str  # national notation
+    delivery_notes: str
+
+
+@dataclass(frozen=True)
+class RouteSheetContent:
+    warehouse: str
+    number: int  # the pick list's
+    printed_on: date
+    stops: tuple[Stop, ...]  # in postcode order

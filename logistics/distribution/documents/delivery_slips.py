@@ -1,7 +1,9 @@
 """Delivery slips: one A4 page per package, whatever is in it, for volunteers at the door.
 
-Large type, big tick boxes and a QR code of the referral code (scanned when the delivery is
-recorded). Nothing about income or household reaches the slip (see ``content``).
+Large type, big tick boxes, the day to deliver by, and a QR code that opens the kit's delivery
+page on the volunteer's phone (the code stays printed large, to type instead). A kit that went
+out before says so, and why it came back. Nothing about income or household reaches the slip
+(see ``content``).
 
 A slip never runs onto a second page. When the text is long, the layout gives in step by step:
 the checklist goes into two columns, then smaller rows (never under 11 pt and 4 mm boxes), then
@@ -11,6 +13,7 @@ still does not fit (far beyond any kit) ends with how many items are left out.
 
 from dataclasses import dataclass
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from reportlab.lib.units import mm
@@ -160,8 +163,11 @@ class SlipPage(Flowable):
                                               band_width), 2, FONT_BOLD, FOUNDATION, band_width)
         self.byline = fit_text(f"{content.warehouse} · {date_label(content.printed_on)}", FONT,
                                LABEL, band_width)
+        self.deliver_by = fit_text(capfirst(_("deliver by %(date)s") % {
+            "date": date_label(slip.deliver_by)}), FONT_BOLD, VALUE, band_width) \
+            if slip.deliver_by else ""
         band = (len(self.foundation) * leading(FOUNDATION) + leading(TITLE) + leading(CODE)
-                + leading(LABEL) + 2 * mm)
+                + leading(LABEL) + 2 * mm + (leading(VALUE) if self.deliver_by else 0))
         # The rule below stays out of the QR code's quiet zone too.
         self.band_height = max(band, QR_SIZE + QR_QUIET - SECTION_GAP)
 
@@ -185,6 +191,17 @@ class SlipPage(Flowable):
                                 [fit_text(slip.language, FONT, VALUE, value_width)]))
         self.fields_height = sum(len(lines) * leading(size) for _l, _f, size, lines in self.fields)
         self.fields_height += (len(self.fields) - 1) * 1.5 * mm
+
+        # Before the name: whoever takes the kit out again knows at once it came back, and why.
+        self.attempt, self.failed = "", []
+        if slip.attempt > 1:
+            self.attempt = (_("Second attempt") if slip.attempt == 2
+                            else _("Attempt %(number)s") % {"number": slip.attempt})
+            if slip.failed_reason.strip():
+                self.failed = cut_lines(wrap_text(
+                    _("Last time it failed: %(reason)s") % {"reason": slip.failed_reason.strip()},
+                    FONT, VALUE, width), 3, FONT, VALUE, width)
+            self.fields_height += (1 + len(self.failed)) * leading(VALUE) + 1.5 * mm
 
         self.notes = wrap_text(slip.delivery_notes, FONT, NOTES, value_width) \
             if slip.delivery_notes.strip() else []
@@ -269,13 +286,26 @@ class SlipPage(Flowable):
         canvas.setFont(FONT_BOLD, CODE)
         y -= leading(CODE)
         canvas.drawString(0, y + 5, self.slip.code)
+        if self.deliver_by:
+            canvas.setFont(FONT_BOLD, VALUE)
+            y -= leading(VALUE)
+            canvas.drawString(0, y + 3, self.deliver_by)
         canvas.setFont(FONT, LABEL)
         y -= leading(LABEL) + 1 * mm
         canvas.drawString(0, y + 3, self.byline)
-        draw_qr(canvas, qr_modules(self.slip.code), self.width - QR_SIZE, top - QR_SIZE,
-                QR_SIZE)
+        draw_qr(canvas, qr_modules(self.slip.delivery_url or self.slip.code),
+                self.width - QR_SIZE, top - QR_SIZE, QR_SIZE)
 
     def _draw_fields(self, canvas, y: float) -> float:
+        if self.attempt:
+            canvas.setFont(FONT_BOLD, VALUE)
+            canvas.drawString(0, y - VALUE, self.attempt)
+            y -= leading(VALUE)
+            canvas.setFont(FONT, VALUE)
+            for line in self.failed:
+                canvas.drawString(0, y - VALUE, line)
+                y -= leading(VALUE)
+            y -= 1.5 * mm
         for label, font, size, lines in self.fields:
             self._draw_label(canvas, y, label, size)
             canvas.setFont(font, size)

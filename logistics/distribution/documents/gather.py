@@ -4,7 +4,9 @@ What is in a box is what its reservation set aside (and packing took from the sh
 the kit type holds today: a kit type may change after approval.
 """
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,13 +16,15 @@ from logistics.distribution.documents.content import (
     Line,
     Package,
     PickListContent,
+    RouteSheetContent,
     Slip,
     SlipsContent,
+    Stop,
 )
 from logistics.models import (
+    KitComponent,
     PickList,
     Referral,
-    ReferralStatus,
     ReservationLine,
     Unit,
     settings_of,
@@ -29,18 +33,27 @@ from logistics.referrals.rules import goods_packed
 from startpakket.models import Organisation
 from startpakket.roles import OrganisationKind
 
-_LINES = Prefetch("reservation__lines",
-                  queryset=ReservationLine.objects.select_related("item").order_by("item__name"))
+# A box is packed in the order its kit type lists its components (as the coordinator entered
+# them: clothes, then sleeping, care, nappies), not by name. An item the kit type no longer
+# holds comes last.
+_COMPONENT = KitComponent.objects.filter(
+    kit_type=OuterRef("reservation__kit_type"), item=OuterRef("item")).values("pk")[:1]
+_LINES = Prefetch("reservation__lines", queryset=ReservationLine.objects.select_related("item")
+                  .annotate(component=Subquery(_COMPONENT))
+                  .order_by(F("component").asc(nulls_last=True), "item__name"))
+
+
+def _line(item, quantity: int) -> Line:
+    return Line(sku=item.sku, name=item.name, unit=Unit(item.unit).counted(quantity),
+                quantity=quantity)
+
+
+def _reserved(referral: Referral):
+    return () if referral.reservation is None else referral.reservation.lines.all()
 
 
 def _lines(referral: Referral) -> tuple[Line, ...]:
-    if referral.reservation is None:
-        return ()
-    return tuple(
-        Line(sku=line.item.sku, name=line.item.name, unit=str(Unit(line.item.unit).label),
-             quantity=line.quantity)
-        for line in referral.reservation.lines.all()
-    )
+    return tuple(_line(line.item, line.quantity) for line in _reserved(referral))
 
 
 def _notes(referral: Referral) -> tuple[str, ...]:
@@ -59,7 +72,8 @@ def pick_list_content(pick_list: PickList) -> PickListContent:
         Prefetch("referral__reservation__lines",
                  queryset=_LINES.queryset)))
     packages = []
-    totals: dict[str, Line] = {}
+    # In the order the items first come in the packages, so a walk follows the kits' order.
+    totals: dict[str, list] = {}  # SKU → [item, quantity]
     for entry in entries:
         referral = entry.referral
         package = Package(code=referral.code, kit_type=referral.kit_type.name,
@@ -68,21 +82,25 @@ def pick_list_content(pick_list: PickList) -> PickListContent:
         packages.append(package)
         if package.already_packed:
             continue
-        for line in package.lines:
-            seen = totals.get(line.sku)
-            totals[line.sku] = (line if seen is None else
-                                Line(line.sku, line.name, line.unit, seen.quantity + line.quantity))
+        for line in _reserved(referral):
+            totals.setdefault(line.item.sku, [line.item, 0])[1] += line.quantity
     return PickListContent(
         warehouse=pick_list.warehouse.name,
         number=pick_list.number,
         created_on=timezone.localdate(pick_list.created_at),
         packages=tuple(packages),
-        totals=tuple(sorted(totals.values(), key=lambda line: line.name)),
+        totals=tuple(_line(item, quantity) for item, quantity in totals.values()),
     )
+
+
+def delivery_page_url(code: str) -> str:
+    """The kit's delivery page as a phone's camera opens it from the slip's QR code."""
+    return settings.SITE_URL + reverse("deliveries:kit", args=[code])
 
 
 def _slip(referral: Referral) -> Slip:
     postcode_city = f"{referral.postcode}  {referral.city}"
+    attempt, failed_reason = selectors.delivery_attempt(referral)
     return Slip(
         code=referral.code,
         recipient=f"{referral.parent_first_name} {referral.parent_last_name}",
@@ -93,23 +111,25 @@ def _slip(referral: Referral) -> Slip:
         kit_type=referral.kit_type.name,
         babies=referral.babies,
         lines=_lines(referral),
+        deliver_by=referral.deliver_by,
+        attempt=attempt,
+        failed_reason=failed_reason,
+        delivery_url=delivery_page_url(referral.code),
     )
 
 
 def with_slip_data(referrals):
-    """What ``slips_content`` reads of each referral, in two queries."""
-    return referrals.select_related("kit_type", "reservation", "warehouse").prefetch_related(
-        _LINES)
+    """What ``slips_content`` reads of each referral, in three queries."""
+    return selectors.with_failed_deliveries(
+        referrals.select_related("kit_type", "reservation", "warehouse").prefetch_related(
+            _LINES))
 
 
 def slip_referrals_of(pick_list: PickList) -> list[Referral]:
     """The kits on the list that still have to be delivered, in the list's order, fetched
     ``with_slip_data``."""
-    return list(with_slip_data(Referral.objects.filter(
-        pick_list_entries__pick_list=pick_list,
-        pick_list_entries__removed_at__isnull=True,
-        status__in=(ReferralStatus.SCHEDULED, ReferralStatus.PACKED),
-    )).order_by("pick_list_entries__position"))
+    return list(with_slip_data(selectors.still_to_deliver(pick_list))
+                .order_by("pick_list_entries__position"))
 
 
 def slip_referral(referral: Referral) -> tuple[Referral, PickList | None]:
@@ -133,4 +153,28 @@ def slips_content(referrals: list[Referral], *, warehouse, pick_list: PickList |
         slips=tuple(_slip(referral) for referral in referrals),
         pick_list_number=pick_list.number if pick_list else None,
         printed_on=timezone.localdate(),
+    )
+
+
+def route_referrals_of(pick_list: PickList) -> list[Referral]:
+    """The list's kits still to deliver in postcode order, then by street and number: the
+    driver's route."""
+    return list(selectors.still_to_deliver(pick_list)
+                .order_by("postcode", "street", "house_number", "house_number_suffix", "code")
+                .only("code", "postcode", "city", "street", "house_number",
+                      "house_number_suffix", "phone", "delivery_notes"))
+
+
+def route_sheet_content(referrals: list[Referral], *, pick_list: PickList) -> RouteSheetContent:
+    """For the driver: where, which code, phone and notes. No name (the slips carry it),
+    nothing of the household or the income: a ``Stop`` has no field for them."""
+    return RouteSheetContent(
+        warehouse=pick_list.warehouse.name,
+        number=pick_list.number,
+        printed_on=timezone.localdate(),
+        stops=tuple(Stop(code=referral.code, postcode=referral.postcode, city=referral.city,
+                         address_line=referral.address_line,
+                         phone=referral.phone.as_national if referral.phone else "",
+                         delivery_notes=referral.delivery_notes)
+                    for referral in referrals),
     )

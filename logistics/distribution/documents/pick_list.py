@@ -3,6 +3,7 @@
 No names or addresses: a package is known on paper by its referral code only (see ``content``).
 """
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from reportlab.lib.units import mm
@@ -24,11 +25,14 @@ SMALL = 11  # pt; notes, SKUs, column labels
 LEADING = 14.5  # pt between the lines of a wrapped text at BODY or SMALL
 CODE = 18  # pt, bold
 HEADING = 14  # pt, bold
-ROW = 6.5 * mm  # a line's height when its name fits on one line
+# A line's height when its name fits on one line. Two kits of 16 lines, with their sign-off
+# lines and a twin's note, still fit on one page (``test_two_full_kits_share_a_page``).
+ROW = 6 * mm
 BOX = 4.5 * mm  # tick box
 PAD = 2.5 * mm  # inside a package's frame
 GAP = 4 * mm  # between packages
 HEAD = 9 * mm  # a package's code line
+SIGN = 7 * mm  # the "packed by / checked by" line: room to write a name
 MAX_SKU = 55 * mm  # a longer SKU is cut with an ellipsis
 
 
@@ -42,7 +46,7 @@ def babies_label(babies: int) -> str:
 
 
 def date_label(value) -> str:
-    return value.strftime("%d-%m-%Y")
+    return formats.date_format(value, "SHORT_DATE_FORMAT")  # "30 nov 2026", "30 Nov 2026"
 
 
 class Columns:
@@ -177,7 +181,9 @@ class PackageBlock(Flowable):
     """One package in a frame: code, kit type and babies, lines with tick boxes, notes.
 
     It is never split over two pages unless it is taller than a whole page, which a kit of
-    realistic size never is; then it continues on the next page under its code.
+    realistic size never is; then it continues on the next page under its code. So a page
+    ends early only where the next block does not fit. The kit type's name is never cut: it
+    wraps beside the code. At the foot, lines for who packed and who checked the box.
     """
 
     def __init__(self, package: Package, page_height: float, sku_width: float, rows=None,
@@ -204,7 +210,8 @@ class PackageBlock(Flowable):
         self.babies_font = FONT_BOLD if package.babies > 1 else FONT  # twins stand out
         self.babies_width = text_width(self.babies, self.babies_font, BODY)
         room = inner - text_width(package.code, FONT_BOLD, CODE) - self.babies_width - 10 * mm
-        self.kit = fit_text(kit, FONT, BODY, room)
+        self.kit = wrap_text(kit, FONT, BODY, room)
+        self.head = HEAD + (len(self.kit) - 1) * LEADING
         self.packed_lines = []
         if package.already_packed and not self.continued:
             sentence = _("Packed earlier: take the packed box with code %(code)s. "
@@ -215,11 +222,13 @@ class PackageBlock(Flowable):
                            for note in package.notes] if self.notes else []
 
     def _height(self, rows, with_notes=True) -> float:
-        height = 2 * PAD + HEAD
+        height = 2 * PAD + self.head
         height += len(self.packed_lines) * LEADING + (2 * mm if self.packed_lines else 0)
         height += sum(row[2] for row in rows)
         if with_notes and self.note_lines:
             height += 2 * mm + sum(len(lines) for lines in self.note_lines) * LEADING
+        if with_notes and self.notes:  # the sign-off goes with the last part, as the notes
+            height += SIGN
         return height
 
     def wrap(self, availWidth, availHeight):
@@ -258,8 +267,10 @@ class PackageBlock(Flowable):
         canvas.setFont(self.babies_font, BODY)
         canvas.drawRightString(x + inner, y, self.babies)
         canvas.setFont(FONT, BODY)
-        canvas.drawRightString(x + inner - self.babies_width - 4 * mm, y, self.kit)
-        y = top - PAD - HEAD
+        for number, line in enumerate(self.kit):
+            canvas.drawRightString(x + inner - self.babies_width - 4 * mm,
+                                   y - number * LEADING, line)
+        y = top - PAD - self.head
         canvas.setLineWidth(0.4)
         canvas.line(x, y, x + inner, y)
         if self.packed_lines:
@@ -278,6 +289,24 @@ class PackageBlock(Flowable):
                 for line in lines:
                     y -= LEADING
                     canvas.drawString(x + self.note_indent, y + 3, line)
+        if self.notes:
+            self._draw_sign_off(canvas, x, PAD, inner)
+
+    def _draw_sign_off(self, canvas, x: float, bottom: float, width: float) -> None:
+        """"Packed by ____  Checked by ____" on the block's last line; a box packed earlier
+        is only checked."""
+        labels = [_("Checked by")] if self.package.already_packed else [_("Packed by"),
+                                                                         _("Checked by")]
+        share = width / len(labels)
+        baseline = bottom + 1.5 * mm
+        canvas.setLineWidth(0.6)
+        for number, label in enumerate(labels):
+            left = x + number * share
+            label = fit_text(label, FONT_BOLD, SMALL, share / 2)
+            canvas.setFont(FONT_BOLD, SMALL)
+            canvas.drawString(left, baseline, label)
+            start = left + text_width(label, FONT_BOLD, SMALL) + 2 * mm
+            canvas.line(start, baseline - 1, left + share - 6 * mm, baseline - 1)
 
 
 class PickListPDF(PDFDocument):

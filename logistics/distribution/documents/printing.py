@@ -1,11 +1,12 @@
-"""The documents as the pages and the API hand them out: gathered, drawn, and, for slips,
-recorded in the audit trail (they carry a family's name, address and phone)."""
+"""The documents as the pages and the API hand them out: gathered, drawn, and, for slips and
+route sheets, recorded in the audit trail (they carry a family's address and phone)."""
 
 from django.utils.translation import gettext as _
 
 from logistics.distribution.documents import gather
 from logistics.distribution.documents.delivery_slips import render_delivery_slips
 from logistics.distribution.documents.pick_list import render_pick_list
+from logistics.distribution.documents.route_sheet import render_route_sheet
 from logistics.models import PickList, Referral
 from logistics.referrals.workflow import Action, require
 from startpakket import audit
@@ -43,6 +44,21 @@ def pick_list_slips_pdf(pick_list: PickList, *, user) -> bytes:
 
 def pick_list_slips_filename(pick_list: PickList) -> str:
     return f"delivery-slips-{pick_list.warehouse.code}-{pick_list.number}.pdf"
+
+
+def route_sheet_pdf(pick_list: PickList, *, user) -> bytes:
+    """The driver's sheet: the list's kits still to deliver, in postcode order."""
+    referrals = gather.route_referrals_of(pick_list)
+    if not referrals:
+        raise NoSlips(_("Every kit on this list was delivered or has left the list."))
+    pdf = render_route_sheet(gather.route_sheet_content(referrals, pick_list=pick_list))
+    audit.record_reads(user=user, objects=referrals, what=audit.ROUTE_SHEET_PRINTED,
+                       details={"pick_list": pick_list.pk})
+    return pdf
+
+
+def route_sheet_filename(pick_list: PickList) -> str:
+    return f"route-sheet-{pick_list.warehouse.code}-{pick_list.number}.pdf"
 
 
 def referral_slip_pdf(referral: Referral, *, user) -> bytes:

@@ -17,12 +17,11 @@ from logistics.models import (
     KitType,
     Language,
     Referral,
-    ReferralStatus,
     ReferralStatusChange,
     Warehouse,
 )
 from logistics.models.referrals import MAX_BABIES
-from logistics.referrals.input import MAX_HOUSE_NUMBER, ReferralInput
+from logistics.referrals.input import INVALID_PHONE, MAX_HOUSE_NUMBER, ReferralInput
 from logistics.referrals.services import decision_of, outcome_of
 from logistics.referrals.workflow import Action, available_actions
 from startpakket.api.fields import CodeRelatedField
@@ -51,6 +50,7 @@ class ReferralInputSerializer(serializers.Serializer):
     parent_first_name = _text("parent_first_name")
     parent_last_name = _text("parent_last_name")
     phone = PhoneNumberField(region="NL", max_length=30,
+                             error_messages={"invalid": INVALID_PHONE},
                              help_text="Dutch or international notation, e.g. 06 12345678.")
     email = serializers.EmailField(max_length=_max_length(Referral, "email"), required=False,
                                    allow_blank=True, default="")
@@ -77,12 +77,6 @@ class ReferralInputSerializer(serializers.Serializer):
         incomes = tuple(rules.Income(kind=i["kind"], amount=i["amount"])
                         for i in data.pop("incomes"))
         return ReferralInput(**data, household=household, incomes=incomes)
-
-
-class ReferralFilterSerializer(serializers.Serializer):
-    """The query string of ``GET /referrals/``."""
-
-    status = serializers.ChoiceField(choices=ReferralStatus.choices, required=False)
 
 
 class ApproveInputSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.utils import timezone
 
 from logistics.distribution import services as pick_lists
@@ -62,8 +63,10 @@ def test_a_volunteer_makes_packs_prints_and_delivers(token_client, warehouse_use
         assert shown in text
     for hidden in ("1200", "wages", "loon"):
         assert hidden not in text
-    # Each slip's QR code, read from the rendered page, is its kit's code.
-    assert decoded_qr_codes(slips.content) == [[three[0].code], [three[1].code]]
+    # Each slip's QR code, read from the rendered page, opens its kit's delivery page.
+    assert decoded_qr_codes(slips.content) == [
+        [f"{settings.SITE_URL}/deliveries/{three[0].code}/"],
+        [f"{settings.SITE_URL}/deliveries/{three[1].code}/"]]
     reads = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=warehouse_user,
                                     additional_data__what=audit.SLIP_PRINTED)
     assert sorted(int(entry.object_pk) for entry in reads) == sorted(

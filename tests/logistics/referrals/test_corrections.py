@@ -3,10 +3,12 @@ submitted): the service and the page. Assertions are on data and form error keys
 translated texts."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import phonenumbers
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 
@@ -216,7 +218,7 @@ def test_the_form_is_filled_in_with_the_referral(referrer_client, referrer, coor
                   'value="samira@example.org"', 'value="Dorpsstraat"', 'value="12"',
                   'value="bis"', 'value="1234 AB"', 'value="Utrecht"',
                   f'value="{referral.due_date.isoformat()}"', "Bel twee keer",
-                  'value="30"', 'value="1234.50"', 'value="80.00"', QUESTION]:
+                  'value="30"', 'value="1.234,50"', 'value="80,00"', QUESTION]:
         assert value in html, value
     form = page.context["form"]
     assert form["kit_type"].value() == referral.kit_type.code
@@ -328,3 +330,50 @@ def test_the_detail_page_dates_the_check_by_when_it_ran(referrer_client, referre
     Referral.objects.filter(pk=referral.pk).update(eligibility=snapshot)
     page = referrer_client.get(f"/referrals/{referral.code}/")
     assert page.context["checked_on"] == datetime.date(2026, 12, 3)
+
+
+# Amounts as the nurse reads and types them (issue 15, point 7)
+
+
+def shown_value(page, name: str) -> str:
+    """The value attribute of an input, as the browser sends it back untouched."""
+    found = re.search(rf'name="{name}" value="([^"]*)"', page.content.decode())
+    assert found, name
+    return found.group(1)
+
+
+@pytest.mark.parametrize(("language", "wages", "benefit"), [
+    ("nl", "1.100,00", "12,50"),
+    ("en", "1,100.00", "12.50"),
+])
+def test_amounts_are_shown_in_the_pages_notation_and_sent_back_unchanged(
+        client, referrer, coordinator, language, wages, benefit):
+    referral = asked(referrer, coordinator, incomes=(
+        rules.Income("wages", Decimal("1100.00")),
+        rules.Income("rent_allowance", Decimal("12.5"))))
+    before = stored(referral)
+    client.force_login(referrer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(edit_url(referral))
+    assert shown_value(page, "income_wages") == wages
+    assert shown_value(page, "income_rent_allowance") == benefit
+
+    data = {**prefilled(page), "income_wages": shown_value(page, "income_wages"),
+            "income_rent_allowance": shown_value(page, "income_rent_allowance"),
+            "answer": "Klopt zo."}
+    checked = client.post(edit_url(referral), {**data, "check": "1"})
+    # What was typed stays as typed when the page comes back.
+    assert shown_value(checked, "income_wages") == wages
+    response = client.post(edit_url(referral), {**data, "refer": "1",
+                                                "checked": checked.context["checked"]})
+    assert response.status_code == 302
+    assert stored(referral)["incomes"] == before["incomes"] == [
+        {"kind": "wages", "amount": "1100.00"}, {"kind": "rent_allowance", "amount": "12.50"}]
+
+
+def test_a_large_amount_keeps_every_thousands_group(referrer_client, referrer, coordinator):
+    referral = asked(referrer, coordinator, incomes=(
+        rules.Income("wages", Decimal("1234567.89")),))
+    page = referrer_client.get(edit_url(referral))
+    assert shown_value(page, "income_wages") == "1.234.567,89"
+    assert not page.context["form"].errors

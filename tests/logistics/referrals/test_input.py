@@ -113,6 +113,36 @@ def test_the_page_and_the_api_show_the_services_message(referrer, client, token_
     assert api.json()["errors"] == {"postcode": expected}
 
 
+PHONE_MESSAGE_NL = "Vul een geldig telefoonnummer in, zoals 06 12345678."
+
+
+@pytest.mark.parametrize("typed", ["0612", "bel mij", "+31 6 1234"])
+def test_a_wrong_phone_number_gets_the_products_words_everywhere(referrer, client,
+                                                                  token_client, typed):
+    """The form, the correction form and the API say what the service says, with a Dutch mobile
+    number as the example, never the library's own text."""
+    from tests.helpers import referral_payload
+    from tests.logistics.referrals.test_pages import form_data
+
+    client.force_login(referrer)
+    page = client.post("/referrals/new/", {**form_data(phone=typed), "refer": "1"})
+    assert page.context["form"].errors["phone"] == [PHONE_MESSAGE_NL]
+    html = page.content.decode()
+    assert PHONE_MESSAGE_NL in html and "010 123 4567" not in html
+
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    asked = services.ask_for_information(referral=make_referral(referrer), user=coordinator,
+                                         reason="Klopt het nummer?")
+    edit = client.post(f"/referrals/{asked.code}/edit/", {**form_data(phone=typed),
+                                                          "answer": "Nieuw nummer.",
+                                                          "refer": "1"})
+    assert edit.context["form"].errors["phone"] == [PHONE_MESSAGE_NL]
+
+    api = token_client(referrer).post("/api/v1/referrals/", referral_payload(phone=typed),
+                                      format="json", HTTP_ACCEPT_LANGUAGE="nl")
+    assert api.json()["errors"]["phone"] == [PHONE_MESSAGE_NL]
+
+
 # Invisible characters (issue 13, point 6c): direction controls and zero-width characters would
 # let a name or an address print otherwise than it reads, or two equal-looking names differ.
 RLO, LRI, PDI, ZWSP, ZWJ, RLM = "\u202e", "\u2066", "\u2069", "\u200b", "\u200d", "\u200f"

@@ -86,3 +86,19 @@ def test_totals_hide_the_part_when_few_are_late():
         "delivered": 40, "delivered_in_time": 40}
     assert suppression.suppress_totals({"delivered": 3, "delivered_in_time": 1}) == {
         "delivered": "<5", "delivered_in_time": "<5"}
+
+
+def test_a_part_beside_a_hidden_whole_is_hidden_too():
+    # Delivered per kit type: 17 and 1 (total 18): the 1 is "<5", so the 17 is hidden ("x").
+    # Shown beside it, "17 in time" would say at least 17 were delivered: with the total of 18
+    # that pins both down. So the part goes too.
+    rows = tuple(Row((Group(code, code),), dict.fromkeys(MEASURES, 0) | counts)
+                 for code, counts in (("start", {"delivered": 17, "delivered_in_time": 17}),
+                                      ("follow-up", {"delivered": 1, "delivered_in_time": 0})))
+    totals = {measure: sum(row.counts[measure] for row in rows) for measure in MEASURES}
+    table = suppression.suppress(Table(Period.parse("2025-01", "2025-01"), ("kit_type",),
+                                       rows, totals))
+    assert [row.counts["delivered"] for row in table.rows] == ["x", "<5"]
+    assert [row.counts["delivered_in_time"] for row in table.rows] == ["x", 0]
+    # 18 delivered, 17 in time: 1 late, so the total in time is hidden as well.
+    assert (table.totals["delivered"], table.totals["delivered_in_time"]) == (18, "x")

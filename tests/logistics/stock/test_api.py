@@ -201,3 +201,13 @@ def test_a_receipt_of_an_inactive_item_is_refused(token_client, coordinator, war
     }, format="json")
     assert response.status_code == 400
     assert "lines.0.item" in response.json()["errors"]
+
+
+def test_the_api_books_the_same_receipt_twice_without_asking(token_client, warehouse_user,
+                                                              warehouse, romper):
+    # A program has no one to ask "book it again?"; the pages ask (test_back_button.py).
+    body = {"warehouse": warehouse.code, "lines": [{"item": romper.sku, "quantity": 12}]}
+    api = token_client(warehouse_user)
+    assert api.post(RECEIPTS, body, format="json").status_code == 201
+    assert api.post(RECEIPTS, body, format="json").status_code == 201
+    assert on_hand(romper, warehouse) == 24

@@ -6,11 +6,19 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from logistics.models import MovementKind, ReservationState, StockLevel, StockMovement
+from logistics.models import (
+    BookingKind,
+    MovementKind,
+    ReservationState,
+    StockBooking,
+    StockLevel,
+    StockMovement,
+)
 from logistics.stock import ledger
 from logistics.stock import services as stock
 from startpakket.errors import DomainError
-from tests.factories import ItemFactory, WarehouseFactory, kit_with
+from startpakket.roles import Role
+from tests.factories import ItemFactory, UserFactory, WarehouseFactory, kit_with
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +276,74 @@ def test_verify_stock_notices_a_missing_level_row(warehouse, coordinator, items)
     assert [(d.stored_on_hand, d.ledger_on_hand) for d in ledger.find_drift()] == [(None, 2)]
     ledger.repair()
     assert level(items[0], warehouse).on_hand == 2
+
+
+def test_the_same_booking_again_is_refused_only_when_the_caller_asks(warehouse, warehouse_user,
+                                                                    items):
+    a, b, _ = items
+    stock.receive(warehouse=warehouse, lines={a: 12, b: 3}, user=warehouse_user, note="Kerk")
+    with pytest.raises(stock.RepeatedBooking) as refused:
+        # The same lines in another order and split up, with another note: the same receipt.
+        stock.receive(warehouse=warehouse, lines=[(b, 3), (a, 5), (a, 7)], user=warehouse_user,
+                      note="Kerk, nog een keer", check_repeat=True)
+    assert refused.value.code == "repeated_booking" and refused.value.status == 409
+    assert (level(a, warehouse).on_hand, StockMovement.objects.count()) == (12, 2)
+    assert StockBooking.objects.count() == 1
+
+    # Without the question (the API, a program sending two pallets of the same): booked.
+    stock.receive(warehouse=warehouse, lines={a: 12, b: 3}, user=warehouse_user)
+    assert level(a, warehouse).on_hand == 24
+    assert StockBooking.objects.count() == 2
+
+
+@pytest.mark.parametrize("change", [
+    "more of an item", "an item fewer", "an item more", "another warehouse", "another person",
+    "another kind",
+])
+def test_a_booking_that_differs_is_no_repeat(warehouse, warehouse_user, items, change):
+    a, b, c = items
+    stock.receive(warehouse=warehouse, lines={a: 12, b: 3}, user=warehouse_user)
+    same = {"kind": BookingKind.RECEIPT, "user": warehouse_user, "warehouse": warehouse,
+            "lines": {a: 12, b: 3}}
+    assert stock.repeated_booking(**same) == StockBooking.objects.get()
+    other = {
+        "more of an item": {"lines": {a: 12, b: 4}},
+        "an item fewer": {"lines": {a: 12}},
+        "an item more": {"lines": {a: 12, b: 3, c: 1}},
+        "another warehouse": {"warehouse": WarehouseFactory()},
+        "another person": {"user": UserFactory(role=Role.WAREHOUSE, organisation=warehouse)},
+        "another kind": {"kind": BookingKind.COUNT},
+    }[change]
+    assert stock.repeated_booking(**{**same, **other}) is None
+
+
+def test_a_move_elsewhere_or_an_adjustment_the_other_way_is_no_repeat(coordinator, warehouse,
+                                                                      items):
+    a = items[0]
+    north, south = WarehouseFactory(), WarehouseFactory()
+    stock.receive(warehouse=warehouse, lines={a: 20}, user=coordinator)
+    stock.transfer(source=warehouse, destination=north, lines={a: 4}, user=coordinator)
+    stock.transfer(source=warehouse, destination=south, lines={a: 4}, user=coordinator,
+                   check_repeat=True)
+    with pytest.raises(stock.RepeatedBooking):
+        stock.transfer(source=warehouse, destination=north, lines={a: 4}, user=coordinator,
+                       check_repeat=True)
+
+    stock.adjust(warehouse=warehouse, item=a, quantity=-3, reason="Kapot", user=coordinator)
+    stock.adjust(warehouse=warehouse, item=a, quantity=3, reason="Terug", user=coordinator,
+                 check_repeat=True)
+    with pytest.raises(stock.RepeatedBooking):
+        stock.adjust(warehouse=warehouse, item=a, quantity=-3, reason="Nog kapot",
+                     user=coordinator, check_repeat=True)
+    assert level(a, warehouse).on_hand == 12
+
+
+def test_a_count_form_sent_twice_that_changed_nothing_is_already_booked(warehouse,
+                                                                        warehouse_user, items):
+    a = items[0]
+    stock.receive(warehouse=warehouse, lines={a: 5}, user=warehouse_user)
+    token = uuid.uuid4()
+    assert stock.count(warehouse=warehouse, counted={a: 5}, user=warehouse_user,
+                       batch=token) == []
+    with pytest.raises(stock.AlreadyBooked):
+        stock.count(warehouse=warehouse, counted={a: 5}, user=warehouse_user, batch=token)
