@@ -8,6 +8,7 @@ stores it too, so that a nurse who works in English also gets her e-mail in Engl
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -59,6 +60,23 @@ def account_settings(request):
         _set_language_cookie(response, request.user.language)
         return response
     return render(request, "registration/account_settings.html", {"forms": forms_})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, after which the pages speak the person's language: the one just chosen
+    with the switch on the login page (then stored), else the one stored (on a new computer)."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = self.request.user
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in dict(settings.LANGUAGES):
+            remember_language(user, chosen)
+        else:
+            _set_language_cookie(response, user.language)
+        return response
 
 
 def switch_language(request):

@@ -59,3 +59,23 @@ def test_the_language_switch_remembers_the_choice_of_who_is_logged_in(client, re
 def test_the_settings_page_needs_a_login(client):
     response = client.get(URL)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_logging_in_on_a_new_computer_brings_the_stored_language(client, referrer):
+    from tests.factories import TEST_PASSWORD
+
+    User.objects.filter(pk=referrer.pk).update(language="en")
+    response = client.post("/accounts/login/", {"username": referrer.username,
+                                                 "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert 'lang="en"' in client.get("/").content.decode()
+
+
+def test_a_language_chosen_on_the_login_page_is_stored_at_login(client, referrer):
+    from tests.factories import TEST_PASSWORD
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    client.post("/accounts/login/", {"username": referrer.username, "password": TEST_PASSWORD})
+    assert User.objects.get(pk=referrer.pk).language == "en"
+    assert 'lang="en"' in client.get("/").content.decode()
