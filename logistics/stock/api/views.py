@@ -12,6 +12,7 @@ from logistics.stock.api.serializers import (
     StockFilterSerializer,
     StockRowSerializer,
 )
+from startpakket.api import idempotency
 from startpakket.api.permissions import HasRequiredPermission
 
 
@@ -63,8 +64,13 @@ class ReceiptCreateView(APIView):
     permission_classes = [HasRequiredPermission]
     required_permission = "logistics.receive_stock"
 
-    @extend_schema(request=ReceiptInputSerializer, responses={201: ReceiptSerializer})
+    @extend_schema(request=ReceiptInputSerializer, parameters=[idempotency.PARAMETER],
+                   responses={201: ReceiptSerializer})
     def post(self, request):
+        # A program that retries after a lost answer sends the same Idempotency-Key: booked once.
+        return idempotency.idempotent(request, lambda: self.receive(request))
+
+    def receive(self, request) -> Response:
         data = ReceiptInputSerializer(
             data=request.data, warehouses=selectors.warehouses_for(request.user)
         )

@@ -211,3 +211,17 @@ def test_the_api_books_the_same_receipt_twice_without_asking(token_client, wareh
     assert api.post(RECEIPTS, body, format="json").status_code == 201
     assert api.post(RECEIPTS, body, format="json").status_code == 201
     assert on_hand(romper, warehouse) == 24
+
+
+def test_a_retried_receipt_with_the_same_idempotency_key_is_booked_once(
+        token_client, warehouse_user, warehouse, romper):
+    body = {"warehouse": warehouse.code, "lines": [{"item": romper.sku, "quantity": 12}]}
+    api = token_client(warehouse_user)
+    first = api.post(RECEIPTS, body, format="json", HTTP_IDEMPOTENCY_KEY="pallet-7")
+    again = api.post(RECEIPTS, body, format="json", HTTP_IDEMPOTENCY_KEY="pallet-7")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert on_hand(romper, warehouse) == 12
+    other = api.post(RECEIPTS, {**body, "note": "other"}, format="json",
+                     HTTP_IDEMPOTENCY_KEY="pallet-7")
+    assert other.status_code == 422 and on_hand(romper, warehouse) == 12
