@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -99,6 +100,16 @@ def problem_exception_handler(exc, context):
             code="invalid",
             headers=headers,
             errors=flatten_errors(exc.detail),
+        )
+    if isinstance(exc, exceptions.Throttled):
+        # DRF's own text is half translated ("Aanvraag was verstikt. Expected available in …").
+        seconds = max(int(exc.wait or 0), 1)
+        return problem_response(
+            exc.status_code,
+            detail=ngettext("Too many requests in a short time. Try again in %(seconds)d second.",
+                            "Too many requests in a short time. Try again in %(seconds)d seconds.",
+                            seconds) % {"seconds": seconds},
+            code="throttled", headers=headers, retry_after=seconds,
         )
     codes = exc.get_codes()
     return problem_response(

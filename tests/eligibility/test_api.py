@@ -179,12 +179,21 @@ def test_the_check_is_throttled_per_user(api, settings):
     original = ScopedRateThrottle.THROTTLE_RATES
     ScopedRateThrottle.THROTTLE_RATES = {**rates, "eligibility": "3/minute"}
     try:
-        statuses = [api.post(URL, single_parent("1000"), format="json").status_code
-                    for _ in range(4)]
+        responses = [api.post(URL, single_parent("1000"), format="json") for _ in range(4)]
+        english = api.post(URL, single_parent("1000"), format="json", HTTP_ACCEPT_LANGUAGE="en")
     finally:
         ScopedRateThrottle.THROTTLE_RATES = original
         cache.clear()
-    assert statuses == [200, 200, 200, 429]
+    assert [response.status_code for response in responses] == [200, 200, 200, 429]
+    # In the reader's language, whole: not DRF's half-translated "Aanvraag was verstikt".
+    refused = responses[-1]
+    body = refused.json()
+    seconds = int(refused["Retry-After"])
+    assert 1 <= seconds <= 60 and body["retry_after"] == seconds
+    assert body["code"] == "throttled"
+    assert body["detail"] == (f"Te veel aanvragen kort na elkaar. Probeer het over {seconds} "
+                              f"{'seconde' if seconds == 1 else 'seconden'} opnieuw.")
+    assert english.json()["detail"].startswith("Too many requests in a short time. Try again in")
 
 
 def test_the_number_of_incomes_is_capped_as_for_referrals(api):
