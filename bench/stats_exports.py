@@ -19,15 +19,13 @@ database, or uses ``DATABASE_URL=postgres://…`` of an empty database made for 
 import argparse
 import csv
 import datetime
-import os
-import platform
 import random
 import secrets
-import tempfile
 import time
 import tracemalloc
 from decimal import Decimal
-from pathlib import Path
+
+import _database
 
 SEED = 20261130
 FIRST_DAY = datetime.datetime(2024, 12, 1, 9, 0, tzinfo=datetime.UTC)
@@ -51,15 +49,6 @@ PATHS = {
     "delivery_failed": ["approved", "scheduled", "packed", "delivery_failed"],
     "delivered": ["approved", "scheduled", "packed", "delivered"],
 }
-
-
-def setup_django(database_url: str) -> None:
-    os.environ.update(DJANGO_SETTINGS_MODULE="startpakket.settings", DEBUG="0",
-                      SECRET_KEY="bench-" + "x" * 60, ALLOWED_HOSTS="testserver",
-                      DATABASE_URL=database_url, LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"))
-    import django
-
-    django.setup()
 
 
 def setup_world():
@@ -243,17 +232,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--referrals", type=int, default=100_000)
     args = parser.parse_args()
-    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.platform()}")
-    if os.environ.get("DATABASE_URL"):
-        setup_django(os.environ["DATABASE_URL"])
-        print("database: DATABASE_URL")
-        bench(args)
-        return
-    with tempfile.TemporaryDirectory(prefix="bench-stats-") as tmp:
-        setup_django(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        print("database: SQLite (temporary file)")
-        bench(args)
-
+    _database.run(lambda: bench(args), prefix="bench-stats-", DEBUG="0",
+                  SECRET_KEY="bench-" + "x" * 60)
 
 if __name__ == "__main__":
     main()

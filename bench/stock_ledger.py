@@ -20,15 +20,13 @@ a temporary SQLite file (the script migrates it; use a database made for this).
 
 import argparse
 import datetime
-import os
-import platform
 import random
 import secrets
 import statistics
-import tempfile
 import time
 import uuid
-from pathlib import Path
+
+import _database
 
 SEED = 20261126
 WAREHOUSES = 4
@@ -37,16 +35,10 @@ DAYS = 730
 OPENING_STOCK = 1_000
 
 
-def setup_django(database_url: str) -> None:
-    # DEBUG=1 so the pages find their static files without collectstatic, as in the other
-    # benchmark; it also keeps a log of queries, a small overhead.
-    # The pages are measured, not the second login step: it is off, as DEBUG allows.
-    os.environ.update(DJANGO_SETTINGS_MODULE="startpakket.settings", DEBUG="1",
-                      TWO_FACTOR_REQUIRED="0", ALLOWED_HOSTS="testserver",
-                      DATABASE_URL=database_url, LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"))
-    import django
-
-    django.setup()
+# DEBUG=1 so the pages find their static files without collectstatic, as in the other
+# benchmark; it also keeps a log of queries, a small overhead. The pages are measured, not the
+# second login step: it is off, as DEBUG allows.
+SETTINGS = {"DEBUG": "1", "TWO_FACTOR_REQUIRED": "0"}
 
 
 def fill_ledger(count: int, user, warehouses) -> float:
@@ -195,17 +187,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--operations", type=int, default=500)
     args = parser.parse_args()
-    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.platform()}")
-    if os.environ.get("DATABASE_URL"):
-        setup_django(os.environ["DATABASE_URL"])
-        print("database: DATABASE_URL")
-        bench(args)
-        return
-    with tempfile.TemporaryDirectory(prefix="bench-stock-") as tmp:
-        setup_django(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        print("database: SQLite (temporary file)")
-        bench(args)
-
+    _database.run(lambda: bench(args), prefix="bench-stock-", **SETTINGS)
 
 if __name__ == "__main__":
     main()

@@ -21,7 +21,8 @@ SMALL = {
 
 
 def test_every_benchmark_is_covered_here():
-    assert {path.name for path in (ROOT / "bench").glob("*.py")} == set(SMALL)
+    # bench/_database.py is what they share, not a benchmark.
+    assert {path.name for path in (ROOT / "bench").glob("[!_]*.py")} == set(SMALL)
 
 
 @pytest.mark.parametrize("script", sorted(SMALL))
