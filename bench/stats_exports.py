@@ -100,6 +100,7 @@ def generate(count: int, nurses, coordinator, warehouse, kit_types, stored) -> f
 
     from logistics.models import Municipality, Referral, ReferralStatusChange
     from logistics.referrals import codes
+    from logistics.referrals.services import window_fields
 
     rng = random.Random(SEED)
     municipalities = {first: m for m in Municipality.objects.prefetch_related("postcode_ranges")
@@ -124,13 +125,14 @@ def generate(count: int, nurses, coordinator, warehouse, kit_types, stored) -> f
                 at += datetime.timedelta(hours=rng.randint(4, 24 * 20))
                 steps.append((step, at))
             delivered_on = steps[-1][1].date() if status == "delivered" else None
+            kit_type = rng.choice(kit_types)
             referrals.append(Referral(
                 code=codes.format_code(2024 + index // 60_000, index + 1), status=status,
                 organisation_id=nurse.organisation_id, referred_by=nurse,
                 parent_first_name="Bench", parent_last_name=f"Ouder {index}", phone=phone,
                 street="Benchstraat", house_number=1 + index % 300, postcode=f"{area} AB",
-                city="Utrecht", due_date=due, babies=1, kit_type=rng.choice(kit_types),
-                consent=True, consent_date=created.date(),
+                city="Utrecht", due_date=due, babies=1, kit_type=kit_type,
+                **window_fields(kit_type, due), consent=True, consent_date=created.date(),
                 warehouse=warehouse if steps else None,
                 municipality=municipalities.get(area), delivered_on=delivered_on,
                 created_at=created, **stored,

@@ -89,7 +89,8 @@ class PolicyForm(forms.ModelForm):
         model = Policy
         fields = [
             "valid_from", "threshold_percent", "include_holiday_allowance", "youth_norms",
-            "single_parent_basis", "single_parent_couple_percent", "counted_income_kinds", "note",
+            "single_parent_basis", "single_parent_couple_percent", "counted_income_kinds",
+            "follow_up_decision", "carry_over_months", "note",
         ]
 
 
@@ -97,4 +98,5 @@ class PolicyForm(forms.ModelForm):
 class PolicyAdmin(admin.ModelAdmin):
     form = PolicyForm
     list_display = ["valid_from", "threshold_percent", "include_holiday_allowance",
-                    "youth_norms", "single_parent_basis"]
+                    "youth_norms", "single_parent_basis", "follow_up_decision",
+                    "carry_over_months"]

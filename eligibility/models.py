@@ -73,6 +73,14 @@ class Outcome(models.TextChoices):
     MANUAL_REVIEW = rules.Outcome.MANUAL_REVIEW, _("To be assessed")
 
 
+class FollowUpDecision(models.TextChoices):
+    """What happens when a follow-up kit's time window opens
+    (``logistics.referrals.follow_ups``)."""
+
+    CARRY_OVER = "carry_over", _("Carry the first decision over, if it is recent enough")
+    RECHECK = "recheck", _("Check again, with new incomes from the referrer")
+
+
 money = {"max_digits": 9, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
@@ -175,6 +183,20 @@ class Policy(models.Model):
     )
     counted_income_kinds = models.JSONField(
         _("income kinds that count"), default=default_counted_kinds
+    )
+    follow_up_decision = models.CharField(
+        _("follow-up kit"), max_length=20, choices=FollowUpDecision.choices,
+        default=FollowUpDecision.CARRY_OVER,
+        help_text=_(
+            "When a follow-up kit's time window opens: approve it at once on the decision about "
+            "the first kit, if that decision is younger than the months below; otherwise (or "
+            "always, with “check again”) the referrer is asked to check the household and "
+            "income first."),
+    )
+    carry_over_months = models.PositiveSmallIntegerField(
+        _("carry the decision over for (months)"), default=9,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("How long the check of the first kit counts for its follow-up kit."),
     )
     note = models.TextField(_("note"), blank=True)
 

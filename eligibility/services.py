@@ -1,12 +1,13 @@
 """Running the eligibility check against the norms and policy stored in the database."""
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
 
 from django.utils import timezone
 
 from eligibility import rules
-from eligibility.models import NormTable, Policy
+from eligibility.models import FollowUpDecision, NormTable, Policy
 
 # Norms for later years are not known: a date further ahead is a typo (such as 9999).
 MAX_YEARS_AHEAD = 5
@@ -32,6 +33,24 @@ def policy_in_force(on: datetime.date) -> rules.Policy:
     when none is stored (a fresh installation before ``install_defaults``)."""
     policy = Policy.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
     return policy.as_rule() if policy else rules.Policy()
+
+
+@dataclasses.dataclass(frozen=True)
+class FollowUpPolicy:
+    """The policy's part about follow-up kits (DESIGN §4): carry the first kit's decision over
+    while it is younger than ``carry_over_months``, or always check again."""
+
+    decision: str = FollowUpDecision.CARRY_OVER
+    carry_over_months: int = 9
+
+
+def follow_up_policy_in_force(on: datetime.date) -> FollowUpPolicy:
+    """As ``policy_in_force``: the defaults when no policy is stored."""
+    policy = Policy.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
+    if policy is None:
+        return FollowUpPolicy()
+    return FollowUpPolicy(decision=policy.follow_up_decision,
+                          carry_over_months=policy.carry_over_months)
 
 
 def check_eligibility(

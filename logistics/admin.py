@@ -6,12 +6,14 @@ or XLSX. Stock levels, movements and reservations are shown read-only: they chan
 ``logistics.stock.services``, which keeps the ledger and the stored levels in step.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
 from logistics.models import (
@@ -20,6 +22,7 @@ from logistics.models import (
     KitType,
     Municipality,
     OrganisationSettings,
+    PickupPoint,
     PostcodeRange,
     Referral,
     ReferralStatusChange,
@@ -28,6 +31,8 @@ from logistics.models import (
     StockLevel,
     StockMovement,
 )
+from logistics.referrals import services as referral_services
+from logistics.referrals.rules import normalise_postcode
 from logistics.statistics.municipalities import overlap_errors
 from logistics.statistics.resources import MunicipalityResource
 from logistics.stock.resources import ItemResource, KitComponentResource, KitTypeResource
@@ -53,11 +58,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class OrganisationSettingsInline(admin.StackedInline):
     """On the organisation's page: a referring organisation's default warehouse, the
-    foundation's contact line. A row is stored only once something is filled in."""
+    foundation's contact line and return address. A row is stored only once something is
+    filled in."""
 
     model = OrganisationSettings
     fk_name = "organisation"  # not the default warehouse, also an organisation
-    fields = ["default_warehouse", "contact_line"]
+    fields = ["default_warehouse", "contact_line", "return_address"]
     can_delete = False
 
 
@@ -95,15 +101,28 @@ class KitComponentInline(admin.TabularInline):
 class KitTypeAdmin(ImportExportMixin, admin.ModelAdmin):
     resource_classes = [KitTypeResource]
     formats = [CSV, XLSX]
-    list_display = ["code", "name", "is_active"]
+    list_display = ["code", "name", "window_opens_weeks", "deliver_by_weeks", "follow_up",
+                    "is_active"]
     list_filter = ["is_active"]
+    list_select_related = ["follow_up"]
     search_fields = ["code", "name"]
-    fields = ["code", "name", "description", "is_active"]
+    fields = ["code", "name", "description", "window_opens_weeks", "deliver_by_weeks",
+              "follow_up", "is_active"]
     inlines = [KitComponentInline]
 
     def get_readonly_fields(self, request, obj=None):
         # The code is a stable key for the API and exports: fixed once created.
         return ["code"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # In the admin's transaction: the kit type and its referrals' dates change together.
+        if change and {"window_opens_weeks", "deliver_by_weeks"} & set(form.changed_data):
+            moved = referral_services.apply_kit_window(obj)
+            self.message_user(request, ngettext(
+                "%(count)d referral under way got new dates to deliver by.",
+                "%(count)d referrals under way got new dates to deliver by.",
+                moved) % {"count": moved})
 
     def has_delete_permission(self, request, obj=None):
         # Reservations refer to kit types: deactivate one instead.
@@ -219,8 +238,8 @@ class ReferralAdmin(ReadOnlyAdmin):
     """To look things up. Decisions are taken on the referral pages, where every change goes
     through the workflow and leaves a history row."""
 
-    list_display = ["code", "status", "organisation", "kit_type", "due_date", "warehouse",
-                    "created_at"]
+    list_display = ["code", "status", "organisation", "kit_type", "due_date", "deliver_by",
+                    "warehouse", "created_at"]
     list_filter = ["status", "organisation", "kit_type", "warehouse"]
     list_select_related = ["organisation", "kit_type", "warehouse"]
     search_fields = ["code"]
@@ -273,3 +292,37 @@ class MunicipalityAdmin(ImportExportMixin, admin.ModelAdmin):
     @admin.display(description=_("postcodes"))
     def postcodes(self, municipality):
         return MunicipalityResource().dehydrate_postcodes(municipality)
+
+
+class PickupPointForm(forms.ModelForm):
+    class Meta:
+        model = PickupPoint
+        fields = ["code", "name", "warehouse", "address", "postcode", "city", "opening_hours",
+                  "is_active"]
+
+    def clean_postcode(self):
+        postcode = normalise_postcode(self.cleaned_data["postcode"])
+        if postcode is None:
+            raise ValidationError(_("Not a Dutch postcode: four digits (the first not 0) and "
+                                    "two letters, such as 1234 AB."))
+        return postcode
+
+
+@admin.register(PickupPoint)
+class PickupPointAdmin(admin.ModelAdmin):
+    """Where families collect their kit (DESIGN §4). A point that closes is made inactive:
+    referrals keep it, new ones cannot choose it."""
+
+    form = PickupPointForm
+    list_display = ["name", "code", "city", "warehouse", "is_active"]
+    list_filter = ["is_active", "warehouse"]
+    list_select_related = ["warehouse"]
+    search_fields = ["code", "name", "city"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is a stable key for the API: fixed once created.
+        return ["code"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        # Referrals refer to their point: make one inactive instead.
+        return False

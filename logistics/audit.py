@@ -5,7 +5,7 @@ auditlog's registration options. Handed over by ``LogisticsConfig.ready``."""
 REFERRAL_FIELDS = [
     "code", "status", "organisation", "referred_by", "kit_type", "babies", "warehouse",
     "reservation", "eligibility_override", "consent", "created_at", "updated_at",
-    "anonymised_at",
+    "anonymised_at", "delivery_method", "pickup_point",
 ]
 
 TRACKED: dict[str, dict] = {
@@ -23,4 +23,5 @@ TRACKED: dict[str, dict] = {
     # An organisation's default warehouse and the contact line on the slips, tracked as they
     # were while they were fields of the organisation itself.
     "logistics.OrganisationSettings": {},
+    "logistics.PickupPoint": {},
 }

@@ -7,12 +7,28 @@ something to show; a few municipalities around Utrecht; a year of history for th
 import uuid
 
 from logistics.demo_history import load_demo_history
-from logistics.models import KitType, Municipality, OrganisationSettings, Referral, Warehouse
+from logistics.models import (
+    KitType,
+    Municipality,
+    OrganisationSettings,
+    PickupPoint,
+    Referral,
+    Warehouse,
+)
 from logistics.stock import services as stock
 from startpakket.roles import Role
 
 # Printed at the bottom of every delivery slip.
 DEMO_CONTACT_LINE = "Stichting Startpakket Demo · 030 123 45 67 · info@startpakket-demo.example"
+# The sender on the address labels of kits by post: a name that does not say what is inside.
+DEMO_RETURN_ADDRESS = "Stichting SD\nPostbus 1234\n3500 AA  Utrecht"
+# Two pick-up points of the demo warehouse: code, name, address, postcode, city, opening hours.
+DEMO_PICKUP_POINTS = [
+    ("bibliotheek-overvecht", "Bibliotheek Overvecht", "Zamenhofdreef 1", "3562 JT", "Utrecht",
+     "ma–vr 10:00–18:00, za 10:00–14:00"),
+    ("buurthuis-lunetten", "Buurthuis Lunetten", "Hondsrug 27", "3524 BR", "Utrecht",
+     "di en do 13:00–17:00"),
+]
 
 # CBS municipality codes (Statistics Netherlands, "Gemeentelijke indeling op 1 januari 2026").
 # The postcode ranges are rounded four-digit areas of each town, written for the demo from the
@@ -39,9 +55,13 @@ def load_demo(users) -> None:
     volunteer, coordinator = by_role[Role.WAREHOUSE], by_role[Role.COORDINATOR]
     OrganisationSettings.objects.get_or_create(
         organisation_id=coordinator.organisation_id,
-        defaults={"contact_line": DEMO_CONTACT_LINE},
+        defaults={"contact_line": DEMO_CONTACT_LINE, "return_address": DEMO_RETURN_ADDRESS},
     )
     warehouse = Warehouse.objects.get(pk=volunteer.organisation_id)
+    for code, name, address, postcode, city, hours in DEMO_PICKUP_POINTS:
+        PickupPoint.objects.get_or_create(code=code, defaults={
+            "warehouse": warehouse, "name": name, "address": address, "postcode": postcode,
+            "city": city, "opening_hours": hours})
     load_demo_municipalities()
     load_demo_stock(warehouse, volunteer)
     if not Referral.objects.exists():  # once: a re-run adds no referrals
@@ -123,6 +143,8 @@ DEMO_REFERRALS = [
 ]
 DEMO_LANGUAGES = {"Wiśniewska": "pl", "Ağaoğlu": "tr", "Tesfay": "ti"}
 DEMO_NOTES = {"Yilmaz": "Bel twee keer aan.", "Ağaoğlu": "Derde verdieping, geen lift."}
+# Not delivered at the door: collected at a pick-up point, or sent by post.
+DEMO_METHODS = {"Wiśniewska": ("pickup", "bibliotheek-overvecht"), "Ağaoğlu": ("post", None)}
 
 
 def load_demo_referrals(nurse, coordinator, warehouse: Warehouse) -> None:
@@ -150,6 +172,9 @@ def load_demo_referrals(nurse, coordinator, warehouse: Warehouse) -> None:
             due_date=today + datetime.timedelta(weeks=weeks), babies=babies,
             kit_type=KitType.objects.get(code=kit),
             delivery_notes=DEMO_NOTES.get(last, ""),
+            delivery_method=DEMO_METHODS.get(last, ("delivery", None))[0],
+            pickup_point=PickupPoint.objects.filter(
+                code=DEMO_METHODS.get(last, ("", None))[1]).first(),
             consent=True,
             household=rules.Household(applicant_age=29 + number, has_partner=number == 1,
                                       partner_age=33 if number == 1 else None,

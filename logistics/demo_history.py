@@ -59,7 +59,8 @@ FIRST_NAMES = ["Sara", "Amal", "Lotte", "Dilan", "Iris", "Hiba", "Kim", "Oksana"
                "Zeynep", "Fenna", "Nadia", "Maud", "Esra", "Yara", "Julia"]
 LAST_NAMES = ["de Jong", "El Idrissi", "Smit", "Demir", "Mulder", "Bos", "Haddou", "Meijer",
               "Öztürk", "de Graaf", "Vos", "Boateng", "Peters", "Hendriks", "Nowak", "Dekker"]
-LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
+# No S: SA, SD and SS are not used in postcodes (``rules.normalise_postcode`` refuses them).
+LETTERS = "ABCDEGHJKLMNPRTVWXZ"
 HISTORY_BATCH = uuid.UUID("5a1e0000-0000-4000-8000-0000000000f0")
 
 
@@ -74,6 +75,18 @@ def load_demo_history(nurse, coordinator, warehouse: Warehouse) -> None:
         return
     today = timezone.localdate()
     first_of_month = today.replace(day=1)
+    # The made-up year refers its follow-up kits itself (``_one``), each in the month it plays
+    # in; its deliveries, made today, plan none besides (their windows would be today's).
+    first_kit = kit_types["start-50-68"]
+    KitType.objects.filter(pk=first_kit.pk).update(follow_up=None)
+    try:
+        _make_months(rng, nurses, kit_types, coordinator, volunteer, warehouse, first_of_month)
+    finally:
+        KitType.objects.filter(pk=first_kit.pk).update(follow_up=first_kit.follow_up)
+
+
+def _make_months(rng, nurses, kit_types, coordinator, volunteer, warehouse, first_of_month):
+    today = timezone.localdate()
     for back in range(MONTHS, 0, -1):
         month = _months_before(first_of_month, back)
         with transaction.atomic():
@@ -133,7 +146,9 @@ def _one(rng, nurses, kit_types, month: datetime.date, coordinator) -> dict:
     submitted = month + datetime.timedelta(days=rng.randint(0, 27))
     follow_up = rng.random() < 0.2
     # Weeks from the day it plays on to the due date (after the birth for a follow-up kit).
-    weeks = rng.randint(-16, -6) if follow_up else rng.randint(9, 24)
+    # In the kit's time window on the day it plays on, as the pick list is made then (the
+    # first kit's opens 16 weeks before the due date, the follow-up kit's 13 weeks after).
+    weeks = rng.randint(-21, -13) if follow_up else rng.randint(9, 16)
     digits, street, city = rng.choice(PLACES)
     household = rules.Household(applicant_age=rng.randint(21, 41),
                                 has_partner=rng.random() < 0.4, children=rng.randint(0, 3))
@@ -183,6 +198,7 @@ def _move_back(plan: dict, today: datetime.date) -> None:
     Referral.objects.filter(pk=referral.pk).update(
         created_at=_when(plan["submitted"], 10), updated_at=_when(plan["submitted"], 10),
         consent_date=plan["submitted"], due_date=F("due_date") - shift,
+        window_opens=F("window_opens") - shift, deliver_by=F("deliver_by") - shift,
         delivered_on=plan["delivered"] if plan["fate"] == "delivered" else None)
     at = {ReferralStatus.SUBMITTED: _when(plan["submitted"], 10)}
     at[ReferralStatus.SCHEDULED] = at[ReferralStatus.PACKED] = _when(

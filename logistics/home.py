@@ -109,8 +109,10 @@ def _warehouse(user) -> list[Panel]:
     warehouses = stock.warehouses_for(user)
     to_pack = distribution.lists_to_pack(user)
     lists = list(to_pack[:LIST_LENGTH])
+    waiting = distribution.waiting_counts(warehouses).values()
     return [Panel("logistics/home/warehouse.html", {
-        "waiting": sum(distribution.waiting_counts(warehouses).values()),
+        "waiting": sum(counts.ready for counts in waiting),
+        "before_window": sum(counts.later for counts in waiting),
         "lists": lists,
         "lists_count": to_pack.count(),
         "to_deliver": distribution.to_deliver(user).count(),

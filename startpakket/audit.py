@@ -59,6 +59,8 @@ REFERRAL_EDIT_VIEWED = gettext_noop("referral edit form viewed")
 REFERRALS_SEARCHED = gettext_noop("referrals searched")
 SLIP_PRINTED = gettext_noop("delivery slip printed")
 ROUTE_SHEET_PRINTED = gettext_noop("route sheet printed")
+PICKUP_NOTE_PRINTED = gettext_noop("pick-up note printed")
+LABEL_PRINTED = gettext_noop("address label printed")
 EXPORTED = gettext_noop("referrals exported")
 
 REDACTED = "***"

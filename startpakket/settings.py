@@ -322,6 +322,13 @@ if min(RETENTION_AFTER_DELIVERY_DAYS, RETENTION_AFTER_CLOSING_DAYS) < 1:
         "RETENTION_AFTER_DELIVERY_DAYS and RETENTION_AFTER_CLOSING_DAYS must be at least 1."
     )
 
+# --- Pick-up points -------------------------------------------------------------------------------
+# A pick-up kit not collected this many weeks after it was packed is recorded as not collected,
+# and its nurse told, by `manage.py mark_not_collected` (daily).
+PICKUP_COLLECT_WEEKS = env_int("PICKUP_COLLECT_WEEKS", 4)
+if PICKUP_COLLECT_WEEKS < 1:
+    raise ImproperlyConfigured("PICKUP_COLLECT_WEEKS must be at least 1.")
+
 # --- Statistics ----------------------------------------------------------------------------------
 # Counts from 1 to this less one show as "<5" in every table (logistics/statistics/suppression.py).
 STATS_SMALL_COUNT_THRESHOLD = env_int("STATS_SMALL_COUNT_THRESHOLD", 5)
@@ -391,6 +398,7 @@ SPECTACULAR_SETTINGS = {
         "NormStatusEnum": "eligibility.models.NormStatus",
         "OutcomeEnum": "eligibility.models.Outcome",
         "EligibilityOverrideEnum": "logistics.models.EligibilityOverride",
+        "DeliveryMethodEnum": "logistics.models.DeliveryMethod",
     },
 }
 

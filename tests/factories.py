@@ -1,7 +1,14 @@
 import factory
 from django.contrib.auth.models import Group
 
-from logistics.models import Item, KitComponent, KitType, OrganisationSettings, Warehouse
+from logistics.models import (
+    Item,
+    KitComponent,
+    KitType,
+    OrganisationSettings,
+    PickupPoint,
+    Warehouse,
+)
 from startpakket.models import Organisation, User
 from startpakket.roles import ORGANISATION_KIND_FOR_ROLE, OrganisationKind, Role
 
@@ -76,6 +83,22 @@ class OrganisationSettingsFactory(factory.django.DjangoModelFactory):
         model = OrganisationSettings
 
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class PickupPointFactory(factory.django.DjangoModelFactory):
+    """A pick-up point of a warehouse (a new one unless ``warehouse=…``)."""
+
+    class Meta:
+        model = PickupPoint
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"afhaalpunt-{n}")
+    warehouse = factory.SubFactory(WarehouseFactory)
+    name = factory.Sequence(lambda n: f"Bibliotheek {n}")
+    address = "Zamenhofdreef 1"
+    postcode = "3562 JT"
+    city = "Utrecht"
+    opening_hours = "ma–vr 10:00–18:00"
 
 
 class ItemFactory(factory.django.DjangoModelFactory):

@@ -80,6 +80,16 @@ def backdate(referral: Referral, status: str, days: int) -> None:
         at=timezone.now() - datetime.timedelta(days=days))
 
 
+def move_due_date(referrals, due: datetime.date) -> None:
+    """Give the referrals another due date and, as a correction would, their kit's time window
+    for it (a referral stores the window's days)."""
+    from logistics.referrals.services import window_fields
+
+    for referral in referrals:
+        Referral.objects.filter(pk=referral.pk).update(
+            due_date=due, **window_fields(referral.kit_type, due))
+
+
 def kit_requirements(code="start-50-68"):
     from logistics.stock import services as stock
 

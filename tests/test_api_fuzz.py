@@ -24,6 +24,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.urls import Resolver404, URLResolver, get_resolver, resolve
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -36,6 +37,7 @@ from logistics.stock import selectors as stock_selectors
 from startpakket import tokens
 from startpakket.roles import Role
 from tests.factories import UserFactory, make_referral, stock_for_kits
+from tests.helpers import move_due_date
 
 # CI runs these; search further locally with e.g. FUZZ_EXAMPLES=500 FUZZ_SEED=1.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 25))
@@ -175,6 +177,8 @@ def world(db, settings):
     warehouse = Warehouse.objects.get(pk=users[Role.WAREHOUSE].organisation_id)
     stock_for_kits(warehouse, REFERRALS, user=users[Role.COORDINATOR])
     referrals = [make_referral(users[Role.REFERRER]) for _ in range(REFERRALS)]
+    # Due in eight weeks: the first kit's time window is open, so a pick list takes them.
+    move_due_date(referrals, timezone.localdate() + datetime.timedelta(weeks=8))
     for referral in referrals[:2]:
         referral_services.approve_referral(referral=referral, user=users[Role.COORDINATOR],
                                            warehouse=warehouse)

@@ -1,4 +1,5 @@
-"""The forms of the warehouse's work: making a pick list, packing, recording a delivery."""
+"""The forms of the warehouse's work: making a pick list, packing, recording how a kit was
+handed over (delivered, collected at a pick-up point or not, shipped by post)."""
 
 import uuid
 
@@ -10,6 +11,7 @@ from logistics.distribution.services import DEFAULT_PACKAGES, MAX_PACKAGES
 from logistics.models import Warehouse
 from logistics.referrals.codes import parse_code
 from logistics.referrals.forms import ActionForm, ReasonForm
+from logistics.referrals.workflow import Action, available_actions
 
 
 class PickListForm(forms.Form):
@@ -19,7 +21,8 @@ class PickListForm(forms.Form):
     max_packages = forms.IntegerField(
         label=_("At most this many kits"), min_value=1, max_value=MAX_PACKAGES,
         initial=DEFAULT_PACKAGES,
-        help_text=_("The most urgent kits first: those whose due date comes soonest."),
+        help_text=_("The most urgent kits first: those whose day to deliver by comes soonest. "
+                    "A kit whose time window has not opened yet waits."),
     )
 
     def __init__(self, *args, warehouses, **kwargs):
@@ -55,17 +58,47 @@ class PackForm(forms.Form):
         return None if self.cleaned_data.get("all") else self.cleaned_data["referrals"]
 
 
-class DeliverForm(ActionForm):
-    delivered_on = forms.DateField(
-        label=_("Delivered on"),
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        error_messages={"invalid": _("Enter a date such as 26-11-2026.")},
-    )
+def _day_field(label) -> forms.DateField:
+    return forms.DateField(
+        label=label, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date such as 26-11-2026.")})
+
+
+class HandedOverForm(ActionForm):
+    """The day a kit was handed over, today by default and at the latest."""
+
+    day_field = "delivered_on"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delivered_on"].initial = timezone.localdate()
-        self.fields["delivered_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields[self.day_field].initial = timezone.localdate()
+        self.fields[self.day_field].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class DeliverForm(HandedOverForm):
+    delivered_on = _day_field(_("Delivered on"))
+
+
+class CollectedForm(HandedOverForm):
+    day_field = "collected_on"
+    collected_on = _day_field(_("Collected on"))
+
+
+class ShippedForm(HandedOverForm):
+    day_field = "shipped_on"
+    shipped_on = _day_field(_("Handed to the parcel service on"))
+    tracking_number = forms.CharField(
+        label=_("Tracking number (optional)"), required=False, max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("From the parcel service's receipt; the nurse sees it."))
+
+
+def not_collected_form(data=None) -> ReasonForm:
+    """Why a kit was not collected: optional, the nurse is told either way."""
+    form = ReasonForm(data, auto_id="id_not_collected_%s",
+                      label=_("What happened? (optional)"), multiline=True)
+    form.fields["reason"].required = False
+    return form
 
 
 class FindCodeForm(forms.Form):
@@ -90,12 +123,26 @@ def failed_form(data=None) -> ReasonForm:
     return ReasonForm(data, auto_id="id_failed_%s", label=_("What went wrong?"), multiline=True)
 
 
-def register_referral_page_forms() -> None:
-    """Put the delivery forms on a packed kit's referral page (``referrals.views``), for whoever
-    may record its delivery."""
-    from logistics.referrals import views
-    from logistics.referrals.workflow import Action
+# Per action of handing a kit over: the key pages know its form by, and the blank form.
+HANDING_OVER_FORMS = {
+    Action.DELIVER: ("deliver", lambda: DeliverForm(auto_id="id_deliver_%s")),
+    Action.DELIVERY_FAILED: ("failed", failed_form),
+    Action.COLLECTED: ("collected", lambda: CollectedForm(auto_id="id_collected_%s")),
+    Action.NOT_COLLECTED: ("not_collected", not_collected_form),
+    Action.SHIPPED: ("shipped", lambda: ShippedForm(auto_id="id_shipped_%s")),
+}
 
-    views.OTHER_ACTION_FORMS[Action.DELIVER] = (
-        "deliver", lambda: DeliverForm(auto_id="id_deliver_%s"))
-    views.OTHER_ACTION_FORMS[Action.DELIVERY_FAILED] = ("failed", failed_form)
+
+def handing_over_forms(user, referral) -> dict:
+    """The blank forms of the hand-over actions the user may take on the kit now
+    (``available_actions``: its status and its delivery method decide)."""
+    may = available_actions(user, referral)
+    return {key: make() for action, (key, make) in HANDING_OVER_FORMS.items() if action in may}
+
+
+def register_referral_page_forms() -> None:
+    """Put the hand-over forms on a packed kit's referral page (``referrals.views``), for
+    whoever may record how it was handed over."""
+    from logistics.referrals import views
+
+    views.OTHER_ACTION_FORMS.update(HANDING_OVER_FORMS)

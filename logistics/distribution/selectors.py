@@ -1,9 +1,14 @@
 """What each user may see of pick lists, and which kits wait for one (DESIGN §5). Every read of
 the distribution pages, the API and the documents goes through here."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+import dataclasses
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from logistics.models import (
+    DeliveryMethod,
     PickList,
     PickListEntry,
     Referral,
@@ -12,6 +17,7 @@ from logistics.models import (
     Warehouse,
 )
 from logistics.referrals import selectors as referral_selectors
+from logistics.referrals.workflow import HANDED_OVER
 from startpakket.roles import Role
 
 # What goes on a new list: approved kits, and packed kits whose delivery failed.
@@ -35,20 +41,29 @@ def with_entries(pick_lists: QuerySet[PickList]) -> QuerySet[PickList]:
     # The reservation says whether a kit was packed before (``goods_packed``).
     return pick_lists.prefetch_related(Prefetch(
         "entries", queryset=PickListEntry.objects.select_related(
-            "referral__kit_type", "referral__reservation").order_by("position")))
+            "referral__kit_type", "referral__reservation", "referral__pickup_point")
+        .order_by("position")))
 
 
-def waiting_at(warehouses) -> QuerySet[Referral]:
-    """The referrals new lists of these warehouses would take: waiting, and on no list."""
+def _approved_off_lists(warehouses) -> QuerySet[Referral]:
+    """Approved (or back after a failed delivery) at these warehouses, and on no list."""
     on_a_list = PickListEntry.objects.filter(referral=OuterRef("pk"), removed_at__isnull=True)
     return Referral.objects.filter(warehouse__in=warehouses, status__in=SCHEDULABLE).exclude(
         Exists(on_a_list))
 
 
-def waiting(warehouse: Warehouse) -> QuerySet[Referral]:
+def waiting_at(warehouses, today: datetime.date | None = None) -> QuerySet[Referral]:
+    """The referrals new lists of these warehouses would take: waiting, on no list, and their
+    kit's time window has opened (DESIGN §4; a follow-up kit waits until months after the
+    birth)."""
+    today = today or timezone.localdate()
+    return _approved_off_lists(warehouses).filter(window_opens__lte=today)
+
+
+def waiting(warehouse: Warehouse, today: datetime.date | None = None) -> QuerySet[Referral]:
     """The referrals a new list of this warehouse would take, most urgent first: the earliest
-    due date has the earliest deliver-by date (DESIGN §4)."""
-    return waiting_at([warehouse]).order_by("due_date", "id")
+    day to deliver by (DESIGN §4)."""
+    return waiting_at([warehouse], today).order_by("deliver_by", "id")
 
 
 def current_entries(pick_list: PickList) -> QuerySet[PickListEntry]:
@@ -66,14 +81,43 @@ def on_list_now(pick_list: PickList) -> list[PickListEntry]:
     return [entry for entry in pick_list.entries.all() if entry.removed_at is None]
 
 
-def still_to_deliver(pick_list: PickList) -> QuerySet[Referral]:
-    """The kits on the list that still have to go out (scheduled or packed): those the slips
-    and the route sheet are for."""
-    return Referral.objects.filter(
+def still_to_deliver(pick_list: PickList, method: str | None = None) -> QuerySet[Referral]:
+    """The kits on the list that still have to go out (scheduled or packed), of one delivery
+    ``method`` if given: those the slips and the route sheet (delivery), the pick-up notes
+    (pick-up) and the address labels (post) are for."""
+    referrals = Referral.objects.filter(
         pick_list_entries__pick_list=pick_list,
         pick_list_entries__removed_at__isnull=True,
         status__in=(ReferralStatus.SCHEDULED, ReferralStatus.PACKED),
     )
+    return referrals if method is None else referrals.filter(delivery_method=method)
+
+
+def methods_to_deliver(pick_list: PickList) -> set[str]:
+    """The delivery methods of the kits on a list (fetched ``with_entries``) still to go out,
+    without a query: which documents the list's page offers."""
+    return {entry.referral.delivery_method for entry in on_list_now(pick_list)
+            if entry.referral.status in (ReferralStatus.SCHEDULED, ReferralStatus.PACKED)}
+
+
+# A pick list's groups, in this order: the kits for the van, those for pick-up points, those for
+# the post office.
+METHOD_ORDER = {method: order for order, method in enumerate(DeliveryMethod.values)}
+
+
+def by_method(items, method_of=lambda referral: referral.delivery_method) -> list:
+    """``items`` grouped by delivery method (``METHOD_ORDER``), in their order within a
+    group."""
+    return sorted(items, key=lambda item: METHOD_ORDER[method_of(item)])
+
+
+def packed_before(moment) -> QuerySet[Referral]:
+    """The kits still packed (not handed over) whose packing was recorded before ``moment``."""
+    packed_at = (ReferralStatusChange.objects
+                 .filter(referral=OuterRef("pk"), to_status=ReferralStatus.PACKED)
+                 .order_by("-at").values("at")[:1])
+    return (Referral.objects.filter(status=ReferralStatus.PACKED)
+            .annotate(packed_at=Subquery(packed_at)).filter(packed_at__lt=moment))
 
 
 def with_failed_deliveries(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
@@ -99,20 +143,43 @@ def find_for_delivery(user, code: str) -> Referral | None:
         "reservation").filter(code=code).first()
 
 
-def waiting_counts(warehouses) -> dict[int, int]:
-    """Per warehouse, how many kits wait for a list; one query."""
-    rows = (waiting_at(warehouses).order_by()
-            .values("warehouse").annotate(count=Count("pk")))
-    return {row["warehouse"]: row["count"] for row in rows}
+def next_window_opening(warehouse: Warehouse,
+                        today: datetime.date | None = None) -> datetime.date | None:
+    """The first day a kit of this warehouse that waits for its time window may go on a list;
+    None when none waits for one."""
+    today = today or timezone.localdate()
+    return (_approved_off_lists([warehouse]).filter(window_opens__gt=today)
+            .order_by("window_opens").values_list("window_opens", flat=True).first())
 
 
-def delivered_out_of_sight(user, code: str) -> bool:
-    """Whether the kit with ``code`` was delivered from the user's warehouse and so left their
-    sight (``referrals_for``): a second tap on "Delivered" then says so rather than "not
-    found"."""
-    return (not referral_selectors.referrals_for(user).filter(code=code).exists()
-            and Referral.objects.filter(code=code, status=ReferralStatus.DELIVERED,
-                                        warehouse_id=user.organisation_id).exists())
+@dataclasses.dataclass(frozen=True)
+class Waiting:
+    """A warehouse's approved kits on no list: ``ready`` for a list now, ``later`` waiting for
+    their time window to open."""
+
+    ready: int = 0
+    later: int = 0
+
+
+def waiting_counts(warehouses, today: datetime.date | None = None) -> dict[int, Waiting]:
+    """Per warehouse, how many kits wait for a list, and how many for their window; one
+    query."""
+    today = today or timezone.localdate()
+    opened = Q(window_opens__lte=today)
+    rows = (_approved_off_lists(warehouses).order_by().values("warehouse")
+            .annotate(ready=Count("pk", filter=opened), later=Count("pk", filter=~opened)))
+    return {row["warehouse"]: Waiting(row["ready"], row["later"]) for row in rows}
+
+
+def delivered_out_of_sight(user, code: str) -> str | None:
+    """The status of the kit with ``code`` if it was handed over (delivered, collected,
+    shipped) from the user's warehouse and so left their sight (``referrals_for``): a second
+    tap on "Delivered" then says so rather than "not found". None otherwise."""
+    if referral_selectors.referrals_for(user).filter(code=code).exists():
+        return None
+    return Referral.objects.filter(code=code, status__in=HANDED_OVER,
+                                   warehouse_id=user.organisation_id
+                                   ).values_list("status", flat=True).first()
 
 
 def lists_to_pack(user) -> QuerySet[PickList]:

@@ -14,6 +14,8 @@ pick_list_patterns = [
     path("<int:pk>/pdf/", views.pick_list_pdf, name="pdf"),
     path("<int:pk>/delivery-slips/", views.delivery_slips, name="delivery_slips"),
     path("<int:pk>/route-sheet/", views.route_sheet, name="route_sheet"),
+    path("<int:pk>/pickup-notes/", views.pickup_notes, name="pickup_notes"),
+    path("<int:pk>/address-labels/", views.address_labels, name="address_labels"),
 ]
 
 delivery_patterns = [
@@ -26,4 +28,9 @@ referral_patterns = [
     path("<referral_code:code>/deliver/", views.deliver, name="deliver"),
     path("<referral_code:code>/delivery-failed/", views.delivery_failed, name="delivery_failed"),
     path("<referral_code:code>/delivery-slip/", views.delivery_slip, name="delivery_slip"),
+    path("<referral_code:code>/collected/", views.collected, name="collected"),
+    path("<referral_code:code>/not-collected/", views.not_collected, name="not_collected"),
+    path("<referral_code:code>/shipped/", views.shipped, name="shipped"),
+    path("<referral_code:code>/pickup-note/", views.pickup_note, name="pickup_note"),
+    path("<referral_code:code>/address-label/", views.address_label, name="address_label"),
 ]

@@ -3,6 +3,8 @@ print it and its delivery slips, mark kits packed, record deliveries. Lists are 
 through ``selectors.pick_lists_for`` and referrals through ``referrals_for``: another
 warehouse's is a 404."""
 
+import itertools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
@@ -15,11 +17,15 @@ from django.views.decorators.http import require_POST
 from logistics.distribution import selectors, services
 from logistics.distribution.documents import printing
 from logistics.distribution.forms import (
+    CollectedForm,
     DeliverForm,
     FindCodeForm,
     PackForm,
     PickListForm,
+    ShippedForm,
     failed_form,
+    handing_over_forms,
+    not_collected_form,
 )
 from logistics.models import Referral, ReferralStatus
 from logistics.referrals import selectors as referral_selectors
@@ -75,7 +81,8 @@ def pick_list_list(request):
     waiting = selectors.waiting_counts(warehouses)
     return render(request, "logistics/pick_list_list.html", {
         "form": form,
-        "waiting": [(warehouse, waiting.get(warehouse.pk, 0)) for warehouse in warehouses],
+        "waiting": [(warehouse, waiting.get(warehouse.pk, selectors.Waiting()))
+                    for warehouse in warehouses],
         "page": page,
         "rows": [(pick_list, _summary(pick_list)) for pick_list in page.rows],
     })
@@ -86,6 +93,13 @@ def _pick_list(request, pk):
                              pk=pk)
 
 
+def _groups(current) -> list[tuple[str, list]]:
+    """The list's entries by delivery method, each group under its method's name."""
+    grouped = selectors.by_method(current, lambda entry: entry.referral.delivery_method)
+    return [(method, list(entries)) for method, entries in itertools.groupby(
+        grouped, key=lambda entry: entry.referral.get_delivery_method_display())]
+
+
 def _detail_page(request, pick_list, pack_form=None):
     current = selectors.on_list_now(pick_list)
     to_pack = [entry.referral.code for entry in current
@@ -94,6 +108,9 @@ def _detail_page(request, pick_list, pack_form=None):
         "pick_list": pick_list,
         "summary": _summary(pick_list),
         "current": current,
+        "groups": _groups(current),
+        # Which documents to offer: each delivery method's, for its kits still to go out.
+        "methods": selectors.methods_to_deliver(pick_list),
         # Back after a failed delivery: still to be marked packed, but nothing to pick (as the
         # pick list's PDF says).
         "packed_before": {entry.referral.code for entry in current
@@ -167,6 +184,28 @@ def route_sheet(request, pk):
 
 
 @login_required
+@permission_required("logistics.view_picklist", raise_exception=True)
+def pickup_notes(request, pk):
+    pick_list = _pick_list(request, pk)
+    return pdf_or_message(request,
+                          lambda: printing.pick_list_pickup_notes_pdf(pick_list, user=request.user),
+                          printing.pick_list_pickup_notes_filename(pick_list),
+                          back=reverse("pick_lists:detail", args=[pick_list.pk]))
+
+
+@login_required
+@permission_required("logistics.view_picklist", raise_exception=True)
+def address_labels(request, pk):
+    """``?size=a4`` (default) or ``?size=10x15``."""
+    pick_list = _pick_list(request, pk)
+    size = request.GET.get("size")
+    return pdf_or_message(
+        request, lambda: printing.pick_list_labels_pdf(pick_list, user=request.user, size=size),
+        printing.pick_list_labels_filename(pick_list, size),
+        back=reverse("pick_lists:detail", args=[pick_list.pk]))
+
+
+@login_required
 @permission_required("logistics.pack_picklist", raise_exception=True)
 @require_POST
 def take_off(request, pk):
@@ -199,9 +238,7 @@ def _page(request, find: FindCodeForm, referral: Referral | None = None, bound=N
     forms, attempt = {}, None
     if referral is not None:
         audit.record_read(user=request.user, obj=referral, what=audit.REFERRAL_VIEWED)
-        if referral.status == ReferralStatus.PACKED:
-            forms = {"deliver": DeliverForm(auto_id="id_deliver_%s"), "failed": failed_form(),
-                     **(bound or {})}
+        forms = {**handing_over_forms(request.user, referral), **(bound or {})}
         attempt = selectors.delivery_attempt(referral)
     return render(request, "logistics/deliveries.html", {
         "find": find, "referral": referral, "forms": forms, "attempt": attempt,
@@ -251,10 +288,10 @@ def _after(request, form, referral: Referral):
 
 
 def _record(request, code, key, form, perform, done):
-    if selectors.delivered_out_of_sight(request.user, code):
+    if status := selectors.delivered_out_of_sight(request.user, code):
         # A second tap on "Delivered": the first one did it, and the kit is out of the
         # volunteer's sight now. Say so rather than "not found".
-        messages.info(request, _("%(code)s was already recorded as delivered.") % {"code": code})
+        messages.info(request, services.already_recorded(code, status))
         return redirect("deliveries:find")
     referral = selectors.find_for_delivery(request.user, code)
     if referral is None:
@@ -287,6 +324,64 @@ def delivery_failed(request, code):
             referral=referral, user=request.user, reason=data["reason"]),
         lambda referral: _("%(code)s could not be delivered; the kit goes on a next pick "
                            "list.") % {"code": referral.code})
+
+
+@login_required
+@permission_required("logistics.record_delivery", raise_exception=True)
+@require_POST
+def collected(request, code):
+    return _record(
+        request, code, "collected", CollectedForm(request.POST, auto_id="id_collected_%s"),
+        lambda referral, data: services.record_collected(
+            referral=referral, user=request.user, collected_on=data["collected_on"]),
+        lambda referral: _("%(code)s is recorded as collected. Thank you!")
+        % {"code": referral.code})
+
+
+@login_required
+@permission_required("logistics.record_delivery", raise_exception=True)
+@require_POST
+def not_collected(request, code):
+    return _record(
+        request, code, "not_collected", not_collected_form(request.POST),
+        lambda referral, data: services.record_not_collected(
+            referral=referral, user=request.user, reason=data["reason"]),
+        lambda referral: _("%(code)s is recorded as not collected; the nurse is told.")
+        % {"code": referral.code})
+
+
+@login_required
+@permission_required("logistics.record_delivery", raise_exception=True)
+@require_POST
+def shipped(request, code):
+    return _record(
+        request, code, "shipped", ShippedForm(request.POST, auto_id="id_shipped_%s"),
+        lambda referral, data: services.record_shipped(
+            referral=referral, user=request.user, shipped_on=data["shipped_on"],
+            tracking_number=data["tracking_number"]),
+        lambda referral: _("%(code)s is recorded as shipped.") % {"code": referral.code})
+
+
+@login_required
+@permission_required("logistics.view_picklist", raise_exception=True)
+def pickup_note(request, code):
+    referral = _referral(request, code)
+    return pdf_or_message(request,
+                          lambda: printing.referral_pickup_note_pdf(referral, user=request.user),
+                          printing.referral_pickup_note_filename(referral),
+                          back=reverse("referrals:detail", args=[referral.code]))
+
+
+@login_required
+@permission_required("logistics.view_picklist", raise_exception=True)
+def address_label(request, code):
+    """``?size=10x15`` (default) or ``?size=a4``."""
+    referral = _referral(request, code)
+    size = request.GET.get("size")
+    return pdf_or_message(
+        request, lambda: printing.referral_label_pdf(referral, user=request.user, size=size),
+        printing.referral_label_filename(referral, size),
+        back=reverse("referrals:detail", args=[referral.code]))
 
 
 @login_required

@@ -4,8 +4,8 @@ from logistics.models.municipalities import Municipality, PostcodeRange
 from logistics.models.notifications import ReferralMail, ReferralMailSettings
 from logistics.models.organisations import OrganisationSettings, settings_of
 from logistics.models.pick_lists import PickList, PickListEntry
+from logistics.models.pickup_points import DeliveryMethod, PickupPoint
 from logistics.models.referrals import (
-    DELIVERY_TARGET,
     EligibilityOverride,
     Language,
     Referral,
@@ -30,8 +30,8 @@ from logistics.models.stock import (
 )
 
 __all__ = [
-    "DELIVERY_TARGET",
     "BookingKind",
+    "DeliveryMethod",
     "EligibilityOverride",
     "Item",
     "KitComponent",
@@ -42,6 +42,7 @@ __all__ = [
     "OrganisationSettings",
     "PickList",
     "PickListEntry",
+    "PickupPoint",
     "PostcodeRange",
     "Referral",
     "ReferralMail",

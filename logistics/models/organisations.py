@@ -30,6 +30,13 @@ class OrganisationSettings(models.Model):
         help_text=_("For the foundation: printed at the bottom of every delivery slip, e.g. "
                     "“Stichting Babystart · 020 123 4567 · info@babystart.nl”."),
     )
+    return_address = models.TextField(
+        _("return address"), max_length=300, blank=True,
+        help_text=_("For the foundation: the sender on the address labels of kits sent by "
+                    "post, on up to four lines. Families who choose post prefer that nobody "
+                    "knows what is inside: a name that does not tell (or just a PO box) keeps "
+                    "it so."),
+    )
 
     class Meta:
         verbose_name = _("logistics settings")

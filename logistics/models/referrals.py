@@ -6,8 +6,6 @@ field; every change of it is also a ``ReferralStatusChange`` row, written in the
 by ``logistics.referrals.services``.
 """
 
-import datetime
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -16,11 +14,10 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from eligibility import rules
 from logistics.models.municipalities import Municipality
+from logistics.models.pickup_points import DeliveryMethod, PickupPoint
 from logistics.models.stock import KitType, Reservation, Warehouse
 from startpakket.models import Organisation
 
-# Delivered at least this long before the due date (DESIGN §4: the urgency target).
-DELIVERY_TARGET = datetime.timedelta(weeks=6)
 MAX_BABIES = 3
 
 postcode_validator = RegexValidator(
@@ -29,6 +26,8 @@ postcode_validator = RegexValidator(
 
 
 class ReferralStatus(models.TextChoices):
+    # A follow-up kit waiting for its time window to open (``referrals.follow_ups``).
+    PLANNED = "planned", _("planned")
     SUBMITTED = "submitted", _("submitted")
     NEEDS_INFO = "needs_info", _("needs information")
     APPROVED = "approved", _("approved")
@@ -37,6 +36,9 @@ class ReferralStatus(models.TextChoices):
     PACKED = "packed", _("packed")
     DELIVERED = "delivered", _("delivered")
     DELIVERY_FAILED = "delivery_failed", _("delivery failed")
+    COLLECTED = "collected", _("collected")
+    NOT_COLLECTED = "not_collected", _("not collected")
+    SHIPPED = "shipped", _("shipped")
     CANCELLED = "cancelled", _("cancelled")
 
 
@@ -106,7 +108,24 @@ class Referral(models.Model):
         _("babies"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_BABIES)])
     kit_type = models.ForeignKey(KitType, verbose_name=_("kit type"), on_delete=models.PROTECT,
                                  related_name="referrals")
+    # The kit type's time window for this due date (``rules.kit_window``), stored by the
+    # services whenever the due date or the kit type is set, and again for open referrals when
+    # a coordinator changes the kit type's window: queues, pick lists, the at-risk panel and
+    # the statistics select and sort on it in SQL.
+    window_opens = models.DateField(_("deliver from"))
+    deliver_by = models.DateField(_("deliver by"))
     delivery_notes = models.TextField(_("delivery notes"), max_length=1000, blank=True)
+    # How the kit reaches the family; a pick-up kit names its point (and only it: a check
+    # constraint below). ``logistics.referrals.input`` holds the rules.
+    delivery_method = models.CharField(_("delivery method"), max_length=10,
+                                       choices=DeliveryMethod.choices,
+                                       default=DeliveryMethod.DELIVERY)
+    pickup_point = models.ForeignKey(PickupPoint, verbose_name=_("pick-up point"), null=True,
+                                     blank=True, on_delete=models.PROTECT,
+                                     related_name="referrals")
+    # The parcel service's number of a kit sent by post, if the volunteer gave one.
+    tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True,
+                                       editable=False)
     consent = models.BooleanField(_("consent to share the data"))
     consent_date = models.DateField(_("consent given on"))
 
@@ -130,6 +149,11 @@ class Referral(models.Model):
                                        on_delete=models.PROTECT, related_name="referral")
     # The referral form's one-time token: a form sent twice stores one referral.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # A follow-up kit names the referral whose kit it follows (``first.follow_up`` the other
+    # way); one to one, so a first kit never gets two follow-ups, whatever runs twice.
+    follows = models.OneToOneField("self", verbose_name=_("follow-up of"), null=True,
+                                   blank=True, editable=False, on_delete=models.PROTECT,
+                                   related_name="follow_up")
     created_at = models.DateTimeField(_("referred at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     # Set when the retention period ended and the family's details were removed
@@ -137,18 +161,18 @@ class Referral(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True,
                                          editable=False)
     # The day the kit was handed over, as the volunteer recorded it (the history row says
-    # when it was recorded, and by whom).
+    # when it was recorded, and by whom): delivered at the door, collected at the pick-up
+    # point, or handed to the parcel service. The statistics count all three as delivered.
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True, editable=False)
-    # Whether the kit arrived at least six weeks before the due date: recorded when the exact
-    # due date is reduced to its month, so that statistic stays right. Empty before that: the
-    # exact dates tell.
+    # Whether the kit arrived by its deliver-by day: recorded when the exact dates are reduced
+    # to their month, so that statistic stays right. Empty before that: the exact dates tell.
     delivered_in_time = models.BooleanField(_("delivered in time"), null=True, blank=True,
                                             editable=False)
 
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
-        ordering = ["due_date", "id"]
+        ordering = ["deliver_by", "id"]
         permissions = [
             ("decide_referral", _("Can approve, reject and ask about referrals")),
             ("record_delivery", _("Can record deliveries")),
@@ -157,6 +181,15 @@ class Referral(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=ReferralStatus.values),
                                    name="referral_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(delivery_method__in=DeliveryMethod.values),
+                name="referral_delivery_method_valid"),
+            models.CheckConstraint(
+                condition=(models.Q(delivery_method=DeliveryMethod.PICKUP,
+                                    pickup_point__isnull=False)
+                           | (~models.Q(delivery_method=DeliveryMethod.PICKUP)
+                              & models.Q(pickup_point__isnull=True))),
+                name="referral_pickup_point_iff_pickup"),
             models.CheckConstraint(condition=models.Q(babies__gte=1, babies__lte=MAX_BABIES),
                                    name="referral_babies_range"),
             models.CheckConstraint(condition=models.Q(consent=True),
@@ -168,18 +201,14 @@ class Referral(models.Model):
                 name="referral_contact_until_anonymised"),
         ]
         indexes = [
-            models.Index(fields=["status", "due_date"], name="referral_queue_idx"),
-            models.Index(fields=["organisation", "status", "due_date"],
+            models.Index(fields=["status", "deliver_by"], name="referral_queue_idx"),
+            models.Index(fields=["organisation", "status", "deliver_by"],
                          name="referral_organisation_idx"),
             models.Index(fields=["postcode", "house_number"], name="referral_address_idx"),
         ]
 
     def __str__(self):
         return self.code
-
-    @property
-    def deliver_by(self) -> datetime.date:
-        return self.due_date - DELIVERY_TARGET
 
     @property
     def anonymised(self) -> bool:
@@ -196,8 +225,10 @@ class ReferralStatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=ReferralStatus.choices,
                                    blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=ReferralStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
-                           on_delete=models.PROTECT, related_name="+")
+    # Empty when the application itself made the change, from a daily command (a pick-up kit
+    # not collected in time, a follow-up kit whose window opened).
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
+                           blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)
     reason = models.CharField(_("reason"), max_length=1000, blank=True)
 

@@ -12,7 +12,8 @@ exactly what approval reserved, even if the kit's contents change in between.
 import uuid
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import npgettext
@@ -24,6 +25,8 @@ sku_validator = RegexValidator(
     r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$",
     _("Use capital letters, digits and single hyphens, e.g. ROMPER-50-56."),
 )
+# A kit's time window lies within this many weeks of the due (or birth) date.
+WINDOW_WEEKS_LIMIT = 104
 kit_code_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
     _("Use lowercase letters, digits and single hyphens, e.g. start-50-68."),
@@ -103,6 +106,34 @@ class KitType(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     items = models.ManyToManyField(Item, through="KitComponent", related_name="kit_types")
+    # When a kit of this type is delivered, a kit of the follow-up type is planned for the same
+    # family (``logistics.referrals.follow_ups``).
+    follow_up = models.ForeignKey(
+        "self", verbose_name=_("follow-up kit type"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="follows",
+        help_text=_("When a kit of this type is delivered, this kit is planned for the same "
+                    "family, to be sent in its own time window. Empty: no follow-up kit."),
+    )
+    # When the kit should arrive, in weeks from the due (or birth) date, negative before it
+    # (DESIGN §4). ``logistics.referrals.rules.kit_window`` turns them into dates; a referral
+    # stores those dates, so lists sort and filter on them in SQL.
+    window_opens_weeks = models.SmallIntegerField(
+        _("deliver from (weeks)"), default=-16,
+        validators=[MinValueValidator(-WINDOW_WEEKS_LIMIT), MaxValueValidator(WINDOW_WEEKS_LIMIT)],
+        help_text=_("The first week the kit may be delivered, counted from the due date or "
+                    "birth date: negative is before it, positive after the birth. First kit: "
+                    "-16 (sixteen weeks before the due date); follow-up kit: 13 (three months "
+                    "after the birth). Before then it goes on no pick list."),
+    )
+    deliver_by_weeks = models.SmallIntegerField(
+        _("deliver by (weeks)"), default=-6,
+        validators=[MinValueValidator(-WINDOW_WEEKS_LIMIT), MaxValueValidator(WINDOW_WEEKS_LIMIT)],
+        help_text=_("The target: the kit should be with the family by this week, counted the "
+                    "same way. First kit: -6 (six weeks before the due date); follow-up kit: 26 "
+                    "(six months after the birth). Two weeks before it a kit is “at risk”, "
+                    "after it “late”. Open referrals of this kit type get the new dates when you "
+                    "save."),
+    )
 
     objects = KitTypeQuerySet.as_manager()
 
@@ -110,9 +141,31 @@ class KitType(models.Model):
         verbose_name = _("kit type")
         verbose_name_plural = _("kit types")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(window_opens_weeks__lt=models.F("deliver_by_weeks")),
+                name="kittype_window_opens_before_deliver_by"),
+        ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # A chain of follow-ups that leads back to this kit type would plan kits for ever.
+        seen, kit = {self.pk}, self.follow_up
+        while kit is not None:
+            if kit.pk in seen:
+                raise ValidationError({"follow_up": _(
+                    "This follow-up kit leads back to this kit type: choose another one.")})
+            seen.add(kit.pk)
+            kit = kit.follow_up
+        # At the field, so the admin and an import say where; the constraint backs it up.
+        if (self.window_opens_weeks is not None and self.deliver_by_weeks is not None
+                and self.window_opens_weeks >= self.deliver_by_weeks):
+            raise ValidationError({"deliver_by_weeks": _(
+                "The week to deliver by must come after the week delivery may start (%(weeks)d)."
+            ) % {"weeks": self.window_opens_weeks}})
 
     def natural_key(self):
         return (self.code,)

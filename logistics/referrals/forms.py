@@ -19,15 +19,17 @@ from phonenumber_field.widgets import RegionalPhoneNumberWidget
 from eligibility import rules, snapshot
 from eligibility.forms import AMOUNT_FIELD_PREFIX, HOUSEHOLD_FIELDS, HouseholdIncomeForm
 from logistics.models import (
+    DeliveryMethod,
     EligibilityOverride,
     KitType,
     Language,
+    PickupPoint,
     Referral,
     Warehouse,
 )
 from logistics.models.notifications import ReferralMail
 from logistics.models.referrals import MAX_BABIES
-from logistics.referrals import notifications
+from logistics.referrals import notifications, selectors
 from logistics.referrals.input import INVALID_PHONE, MAX_HOUSE_NUMBER, ReferralInput
 from logistics.referrals.rules import due_date_window
 from logistics.stock import selectors as stock_selectors
@@ -47,6 +49,10 @@ BABIES_CHOICES = [
 class KitTypeChoiceField(ItemChoiceField):
     """A kit type chosen by code, with the same guard against values the database cannot
     compare."""
+
+
+class PickupPointChoiceField(ItemChoiceField):
+    """A pick-up point chosen by code, guarded the same way."""
 
 
 class ReferralForm(HouseholdIncomeForm):
@@ -99,6 +105,19 @@ class ReferralForm(HouseholdIncomeForm):
     )
     kit_type = KitTypeChoiceField(queryset=KitType.objects.none(), label=_("Kit type"),
                                   to_field_name="code", empty_label=_("Choose a kit type"))
+    # Not sent at all (a form of before the methods, a client of its own): delivery at the
+    # door, as the API's default.
+    delivery_method = forms.ChoiceField(
+        label=_("How does the kit reach the family?"), choices=DeliveryMethod.choices,
+        initial=DeliveryMethod.DELIVERY, widget=forms.RadioSelect, required=False,
+        help_text=_("A volunteer at the door; a pick-up point where the parent collects it; or "
+                    "by post, in a plain box that does not say what is inside."))
+    # Any point's code parses; the list offers the active ones, and the service refuses others.
+    pickup_point = PickupPointChoiceField(
+        queryset=PickupPoint.objects.none(), required=False, to_field_name="code",
+        label=_("Pick-up point"), empty_label=_("Choose a pick-up point"),
+        help_text=_("Only for a pick-up point. Tell the parent the address and opening hours "
+                    "below; they are on the referral's page too."))
     delivery_notes = forms.CharField(
         label=_("Notes for the delivery (optional)"), max_length=1000, required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -135,6 +154,23 @@ class ReferralForm(HouseholdIncomeForm):
         if len(self.kit_types) == 1:
             self.fields["kit_type"].initial = self.kit_types[0].code
             self.fields["kit_type"].choices = self.fields["kit_type"].choices[1:]
+        self.fields["pickup_point"].queryset = PickupPoint.objects.all()
+        self.pickup_points = list(selectors.pickup_points())
+        self.fields["pickup_point"].choices = [
+            ("", self.fields["pickup_point"].empty_label),
+            *((point.code, f"{point.name} · {point.city}") for point in self.pickup_points)]
+
+    def clean_delivery_method(self):
+        return self.cleaned_data["delivery_method"] or DeliveryMethod.DELIVERY
+
+    def clean(self):
+        cleaned = super().clean()
+        # The point's list stays on the page whatever method is ticked: a point chosen and then
+        # left for another method is not sent (the API, where nothing is left over by
+        # accident, refuses one).
+        if cleaned.get("delivery_method") != DeliveryMethod.PICKUP:
+            cleaned["pickup_point"] = None
+        return cleaned
 
     def section(self, name: str):
         return [self[field] for field in self.SECTIONS[name]]
@@ -178,6 +214,8 @@ class ReferralForm(HouseholdIncomeForm):
             consent=data["consent"],
             household=self.household(),
             incomes=tuple(self.incomes()),
+            delivery_method=data["delivery_method"],
+            pickup_point=data["pickup_point"],
         )
 
 
@@ -217,8 +255,9 @@ def initial_from(referral: Referral) -> dict:
         **{name: getattr(referral, name) for name in (
             "parent_first_name", "parent_last_name", "phone", "email", "language", "street",
             "house_number", "house_number_suffix", "postcode", "city", "due_date", "babies",
-            "delivery_notes", "consent")},
+            "delivery_notes", "consent", "delivery_method")},
         "kit_type": referral.kit_type.code,
+        "pickup_point": referral.pickup_point.code if referral.pickup_point else "",
         **{name: getattr(household, name) for name in HOUSEHOLD_FIELDS},
         **{AMOUNT_FIELD_PREFIX + income.kind: income.amount
            for income in snapshot.incomes_from_json(referral.incomes)},

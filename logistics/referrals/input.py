@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eligibility import rules
-from logistics.models import KitType, Language, Referral
+from logistics.models import DeliveryMethod, KitType, Language, PickupPoint, Referral
 from logistics.models.referrals import MAX_BABIES
+from logistics.referrals import selectors
 from logistics.referrals.rules import due_date_window, normalise_postcode
 from logistics.stock import selectors as stock_selectors
 
@@ -50,6 +51,8 @@ class ReferralInput:
     consent: bool
     household: rules.Household
     incomes: tuple[rules.Income, ...]
+    delivery_method: str = DeliveryMethod.DELIVERY
+    pickup_point: PickupPoint | None = None
 
 
 def _max_length(name: str) -> int:
@@ -138,6 +141,26 @@ def _field_error(name: str, value) -> str | None:
     return None
 
 
+def _delivery_error(values: Mapping[str, object]) -> tuple[str, str] | None:
+    """What is wrong with the delivery method and the pick-up point together, as (field,
+    message): a pick-up kit needs an active point; a kit delivered or sent by post has none
+    (the API refuses one rather than drop it silently; the page's form sends none then)."""
+    method = values["delivery_method"]
+    if method not in DeliveryMethod.values:
+        return "delivery_method", _("Choose how the kit reaches the family.")
+    point = values.get("pickup_point")
+    if method == DeliveryMethod.PICKUP:
+        if point is None:
+            return "pickup_point", _("Choose the pick-up point where the family collects the "
+                                     "kit.")
+        if not isinstance(point, PickupPoint) or not selectors.pickup_points().filter(
+                pk=point.pk).exists():
+            return "pickup_point", _("This pick-up point cannot be chosen: it is closed.")
+    elif point is not None:
+        return "pickup_point", _("Only a kit collected at a pick-up point has a pick-up point.")
+    return None
+
+
 def field_errors(values: Mapping[str, object]) -> dict[str, list[str]]:
     """The rules' objections to the fields in ``values`` (a field's name → its parsed value),
     field by field. A page whose form is incomplete asks this for the fields it could parse, so
@@ -146,6 +169,8 @@ def field_errors(values: Mapping[str, object]) -> dict[str, list[str]]:
     for name, value in values.items():
         if (message := _field_error(name, value)) is not None:
             errors[name] = [message]
+    if "delivery_method" in values and (error := _delivery_error(values)) is not None:
+        errors[error[0]] = [error[1]]
     return errors
 
 
@@ -156,7 +181,8 @@ def validated(data: ReferralInput) -> tuple[ReferralInput, dict[str, list[str]]]
     values = {name: getattr(data, name) for name in (*REQUIRED_TEXT, *OPTIONAL_TEXT, "postcode",
                                                      "due_date", "phone", "consent",
                                                      "house_number", "babies", "language",
-                                                     "kit_type")}
+                                                     "kit_type", "delivery_method",
+                                                     "pickup_point")}
     errors = field_errors(values)
     if errors:
         return data, errors

@@ -1,7 +1,10 @@
 """E-mail about referrals (DESIGN §4; issue 15 point 4).
 
 - The referrer hears when a coordinator decides (approved, rejected, needs information) and when
-  the kit was delivered or a delivery failed (the distribution slice calls ``status_changed``).
+  the kit was delivered or a delivery failed, collected at its pick-up point or not collected in
+  time, or shipped by post (the distribution slice calls ``status_changed``);
+  and when a follow-up kit was planned for her family, and when its window opened (what
+  happened then: approved, a question about the income, or waiting for a decision).
 - The coordinators hear when a referral waits for a decision: a new one, or one the referrer
   answered or corrected. Each coordinator chooses an e-mail for each, or one a day listing them
   (``send_digests``, run from cron as ``manage.py send_digest``).
@@ -43,6 +46,9 @@ SUBJECTS = {
     ReferralStatus.NEEDS_INFO: gettext_noop("Referral %(code)s: information needed"),
     ReferralStatus.DELIVERED: gettext_noop("Referral %(code)s: kit delivered"),
     ReferralStatus.DELIVERY_FAILED: gettext_noop("Referral %(code)s: delivery failed"),
+    ReferralStatus.COLLECTED: gettext_noop("Referral %(code)s: kit collected"),
+    ReferralStatus.NOT_COLLECTED: gettext_noop("Referral %(code)s: kit not collected"),
+    ReferralStatus.SHIPPED: gettext_noop("Referral %(code)s: kit shipped"),
 }
 
 # A digest lists the changes made up to this long ago: a submit whose transaction is still open
@@ -94,6 +100,52 @@ def status_changed(referral: Referral) -> None:
         ])
 
     transaction.on_commit(lambda: _send(referrer, compose, referral.code))
+
+
+def _to_referrer(referral: Referral, compose: Callable[[], tuple[str, str]]) -> None:
+    referrer = referral.referred_by
+    if (referrer.email and referrer.is_active
+            and referrer.organisation_id == referral.organisation_id):
+        transaction.on_commit(lambda: _send(referrer, compose, referral.code))
+
+
+def follow_up_planned(follow_up: Referral) -> None:
+    """A follow-up kit was planned as the first one reached the family."""
+    code, first = follow_up.code, follow_up.follows.code
+
+    def compose():
+        return _("Follow-up kit %(code)s planned") % {"code": code}, "\n\n".join([
+            _("The kit of referral %(first)s was delivered, so follow-up kit %(code)s is "
+              "planned for the same family. It waits until its time window opens; you need not "
+              "refer the family again. If the family moved or does not want it, you can stop "
+              "it on its page.") % {"first": first, "code": code},
+            _("See it at %(url)s") % {"url": referral_url(code)},
+        ])
+
+    _to_referrer(follow_up, compose)
+
+
+def follow_up_opened(follow_up: Referral) -> None:
+    """A planned follow-up kit's window opened: what came of it, by the policy."""
+    code, status = follow_up.code, follow_up.status
+
+    def compose():
+        lead = {
+            ReferralStatus.APPROVED: _("The time window of follow-up kit %(code)s has opened "
+                                       "and it is approved on the decision about the first "
+                                       "kit; it is on its way to being packed."),
+            ReferralStatus.NEEDS_INFO: _("The time window of follow-up kit %(code)s has opened. "
+                                         "Please check the household and income with the "
+                                         "family, correct them if they changed, and answer."),
+        }.get(status, _("The time window of follow-up kit %(code)s has opened; it waits for a "
+                        "coordinator's decision."))
+        return (_("Follow-up kit %(code)s: %(status)s")
+                % {"code": code, "status": ReferralStatus(status).label}), "\n\n".join([
+            lead % {"code": code},
+            _("See it at %(url)s") % {"url": referral_url(code)},
+        ])
+
+    _to_referrer(follow_up, compose)
 
 
 # The coordinators
@@ -191,7 +243,8 @@ def _came_in(since: datetime, up_to: datetime) -> tuple[list, list]:
                .values_list("referral__code", "from_status", "referral__status"))
     new, answered = {}, {}
     for code, source, status in changes:
-        if not source:
+        # A follow-up kit whose window opened comes in as new: nobody asked about it before.
+        if source in {"", ReferralStatus.PLANNED}:
             new[code] = status
             answered.pop(code, None)
         elif code not in new:

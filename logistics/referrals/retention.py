@@ -2,26 +2,28 @@
 as they may be needed, then it is anonymised, once.
 
 When
-    ``RETENTION_AFTER_DELIVERY_DAYS`` (365) after delivery; ``RETENTION_AFTER_CLOSING_DAYS``
+    ``RETENTION_AFTER_DELIVERY_DAYS`` (365) after delivery (or collection at a pick-up point, or
+    shipping by post); ``RETENTION_AFTER_CLOSING_DAYS``
     (92) after rejection or cancellation. The moment is the ``at`` of the history row into that
     status (written in the same transaction as the status). Other states are open, and wait.
 
 What goes, everywhere a copy is kept
     The referral: names, phone, e-mail, street, house number and addition, the postcode's letters,
-    delivery notes, the override's reason, the form token; the household's ages and every income;
-    the check's amounts and its explanation. The due date and the consent date keep only their
-    month. The history's reasons. In the audit trail, the entries about the referral and its
-    history lose the request's address and anything beyond the fields the trail may hold (they
-    should hold no more; this also cleans entries written before that was so). Stored
-    Idempotency-Key answers that returned the referral are deleted (they copy all of it).
+    delivery notes, a parcel's tracking number, the override's reason, the form token; the
+    household's ages and every income; the check's amounts and its explanation. The due date
+    and the consent date keep only their month. The history's reasons. In the audit trail, the
+    entries about the referral and its history lose the request's address and anything beyond
+    the fields the trail may hold (they should hold no more; this also cleans entries written
+    before that was so). Stored Idempotency-Key answers that returned the referral are deleted
+    (they copy all of it).
 
 What stays, for the statistics of DESIGN §6
     Status, organisation, referrer, kit type, babies, language, warehouse, the 4 digits of the
     postcode and the city (a municipality or a 4-digit area is shared by thousands of
     households), the due month, the outcome and who overrode it, whether there was a partner and
     how many children, the check's category and its percentage of the norm as a band of
-    ``PERCENT_BAND`` points, and whether the kit arrived six weeks before the due date
-    (``delivered_in_time``, which the month alone could no longer tell). System timestamps stay
+    ``PERCENT_BAND`` points, and whether the kit arrived by the end of its time window
+    (``delivered_in_time``, which the months alone could no longer tell). System timestamps stay
     as they are: when the referral was made and changed, each status change's time and actor, the
     audit trail's times. They record what staff did, not who the family is, and the median days
     from referral to delivery needs them.
@@ -41,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from eligibility import snapshot
 from logistics.models import Referral, ReferralStatus, ReferralStatusChange
+from logistics.referrals.workflow import HANDED_OVER
 from startpakket import audit
 from startpakket.errors import ConflictError
 from startpakket.models import IdempotencyKey
@@ -60,8 +63,10 @@ class NotDue(ConflictError):
 def periods() -> dict[str, datetime.timedelta]:
     """How long after closing, per closed status, a referral keeps the family's details."""
     closing = datetime.timedelta(days=settings.RETENTION_AFTER_CLOSING_DAYS)
+    delivery = datetime.timedelta(days=settings.RETENTION_AFTER_DELIVERY_DAYS)
     return {
-        ReferralStatus.DELIVERED: datetime.timedelta(days=settings.RETENTION_AFTER_DELIVERY_DAYS),
+        # Collected at a pick-up point, or shipped by post: handed over, as a delivery.
+        **dict.fromkeys(HANDED_OVER, delivery),
         ReferralStatus.REJECTED: closing,
         ReferralStatus.CANCELLED: closing,
     }
@@ -121,14 +126,14 @@ def _anonymous_check(stored: dict) -> dict:
 
 ANONYMISED_FIELDS = [
     "parent_first_name", "parent_last_name", "phone", "email", "street", "house_number",
-    "house_number_suffix", "postcode", "due_date", "delivery_notes", "consent_date",
-    "delivered_on", "override_reason", "household", "incomes", "eligibility", "submission_token",
-    "delivered_in_time", "anonymised_at", "updated_at",
+    "house_number_suffix", "postcode", "due_date", "window_opens", "deliver_by", "delivery_notes",
+    "consent_date", "delivered_on", "tracking_number", "override_reason", "household", "incomes",
+    "eligibility", "submission_token", "delivered_in_time", "anonymised_at", "updated_at",
 ]
 
 
 def _anonymise_referral(referral: Referral, closed_at: datetime.datetime) -> None:
-    if referral.status == ReferralStatus.DELIVERED:
+    if referral.status in HANDED_OVER:
         delivered_on = referral.delivered_on or timezone.localdate(closed_at)
         referral.delivered_in_time = delivered_on <= referral.deliver_by
     referral.parent_first_name = referral.parent_last_name = ""
@@ -141,10 +146,15 @@ def _anonymise_referral(referral: Referral, closed_at: datetime.datetime) -> Non
     # The city stays: statistics per municipality need it, and a municipality does not point
     # to a family.
     referral.due_date = referral.due_date.replace(day=1)
+    # The window's days are the due date's plus whole weeks: they would tell it exactly.
+    referral.window_opens = referral.window_opens.replace(day=1)
+    referral.deliver_by = referral.deliver_by.replace(day=1)
     referral.consent_date = referral.consent_date.replace(day=1)
     if referral.delivered_on:
         referral.delivered_on = referral.delivered_on.replace(day=1)
     referral.delivery_notes = ""
+    # The parcel service finds the name and address by it, for as long as it keeps them.
+    referral.tracking_number = ""
     referral.override_reason = ""
     referral.household = snapshot.household_without_ages(referral.household)
     referral.incomes = []

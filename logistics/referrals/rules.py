@@ -1,11 +1,13 @@
-"""Small rules about a referral: the postcode's shape, the due-date window, how urgent it is,
-and whether its goods have left the stock. Pure functions, without queries."""
+"""Small rules about a referral: the postcode's shape, the due-date window, the kit's time
+window and how urgent it is, and whether its goods have left the stock. Pure functions, without
+queries."""
 
 import calendar
+import dataclasses
 import datetime
 import re
 
-from logistics.models import Referral, ReservationState
+from logistics.models import KitType, Referral, ReservationState
 
 # Four digits not starting with 0, two letters; SA, SD and SS are not used in the Netherlands.
 _POSTCODE = re.compile(r"^([1-9][0-9]{3})\s*([A-Za-z]{2})$")
@@ -33,6 +35,26 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 def due_date_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The earliest and latest due (or birth) date a referral may have."""
     return add_months(today, -MONTHS_PAST), add_months(today, MONTHS_AHEAD)
+
+
+@dataclasses.dataclass(frozen=True)
+class Window:
+    """When a kit should arrive: from ``opens`` (the first day it may be delivered; before it
+    the kit goes on no pick list) to ``deliver_by`` (the target; after it the kit is late)."""
+
+    opens: datetime.date
+    deliver_by: datetime.date
+
+    def has_opened(self, today: datetime.date) -> bool:
+        return self.opens <= today
+
+
+def kit_window(kit_type: KitType, due_date: datetime.date) -> Window:
+    """The kit type's time window for a family with this due (or birth) date, e.g. a first kit
+    from 16 to 6 weeks before the due date, a follow-up kit from 13 to 26 weeks after the birth
+    (DESIGN §4). The one place a deliver-by day is computed: a referral stores the answer."""
+    return Window(opens=due_date + datetime.timedelta(weeks=kit_type.window_opens_weeks),
+                  deliver_by=due_date + datetime.timedelta(weeks=kit_type.deliver_by_weeks))
 
 
 AT_RISK = datetime.timedelta(weeks=2)  # this close to the delivery target, a kit must move now

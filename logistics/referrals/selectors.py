@@ -5,31 +5,33 @@ import bisect
 import datetime
 from collections.abc import Callable
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from logistics.models import (
     PickList,
+    PickupPoint,
     PostcodeRange,
     Referral,
     ReferralStatus,
     ReferralStatusChange,
 )
-from logistics.models.referrals import DELIVERY_TARGET
 from logistics.referrals.rules import last_deliver_by_at_risk
 from logistics.referrals.workflow import OPEN_STATUSES
 from startpakket.roles import Role
 
 DUPLICATE_WINDOW = datetime.timedelta(days=60)
 WAREHOUSE_STATUSES = (ReferralStatus.APPROVED, ReferralStatus.SCHEDULED, ReferralStatus.PACKED,
-                      ReferralStatus.DELIVERY_FAILED)
+                      ReferralStatus.DELIVERY_FAILED,
+                      # Waiting at the pick-up point, where the family may still come.
+                      ReferralStatus.NOT_COLLECTED)
 
 
 def referrals_for(user) -> QuerySet[Referral]:
     """A coordinator sees every referral, a referrer their organisation's, a volunteer those
     assigned to their warehouse; anyone else none."""
     referrals = Referral.objects.select_related("kit_type", "organisation", "warehouse",
-                                                "referred_by")
+                                                "referred_by", "pickup_point")
     if user.has_role(Role.COORDINATOR):
         return referrals
     if user.has_role(Role.REFERRER):
@@ -49,19 +51,27 @@ def _same_family(postcode, house_number, due_date):
     )
 
 
+def _other_kits(others: QuerySet[Referral], pk) -> QuerySet[Referral]:
+    """``others`` without the referral ``pk`` and the kits of the same referral: a first kit
+    and its follow-up kit share the family and the birth date by design."""
+    return others.exclude(pk=pk).exclude(follows=pk).exclude(follow_up=pk)
+
+
 def with_duplicate_flag(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     """Adds ``possible_duplicate``: another referral, of any organisation, for the same postcode
-    and house number with a due date within 60 days (DESIGN §4). Only for coordinators."""
+    and house number with a due date within 60 days (DESIGN §4), not a kit of the same referral
+    (``follow_ups``). Only for coordinators."""
     others = _same_family(OuterRef("postcode"), OuterRef("house_number"), OuterRef("due_date"))
-    return referrals.annotate(possible_duplicate=Exists(others.exclude(pk=OuterRef("pk"))))
+    return referrals.annotate(possible_duplicate=Exists(_other_kits(others, OuterRef("pk"))))
 
 
 def possible_duplicates(referral: Referral) -> QuerySet[Referral]:
     if referral.house_number is None:  # anonymised: no address left to compare
         return Referral.objects.none()
     return (
-        _same_family(referral.postcode, referral.house_number, referral.due_date)
-        .exclude(pk=referral.pk).select_related("organisation").order_by("due_date")
+        _other_kits(_same_family(referral.postcode, referral.house_number, referral.due_date),
+                    referral.pk)
+        .select_related("organisation").order_by("due_date")
     )
 
 
@@ -72,9 +82,27 @@ def last_pick_list(referral: Referral) -> PickList | None:
     return entry.pick_list if entry else None
 
 
+def with_follow_up_codes(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Adds ``follows_code`` and ``follow_up_code``: the codes of the referral this one's kit
+    follows, and of its follow-up kit (None if none), in the same query."""
+    return referrals.annotate(follows_code=F("follows__code"),
+                              follow_up_code=F("follow_up__code"))
+
+
+def follow_up_of(referral: Referral) -> Referral | None:
+    """The follow-up kit planned from this referral, if any (the same organisation's, so
+    whoever sees the one sees the other)."""
+    return Referral.objects.select_related("kit_type").filter(follows=referral).first()
+
+
 def history_of(referral: Referral) -> list[ReferralStatusChange]:
     """The referral's status changes, oldest first, with who made them."""
     return list(referral.history.select_related("by"))
+
+
+def pickup_points() -> QuerySet[PickupPoint]:
+    """The pick-up points a new referral may name: the active ones, by name."""
+    return PickupPoint.objects.active().select_related("warehouse").order_by("name", "code")
 
 
 def may_see(user, referral: Referral) -> bool:
@@ -138,23 +166,18 @@ def waiting_for_decision(user) -> QuerySet[Referral]:
     )
 
 
-def _due_date_for(deliver_by: datetime.date) -> datetime.date:
-    # The inverse of ``Referral.deliver_by``, so that a query can select on the due date.
-    return deliver_by + DELIVERY_TARGET
-
-
 def at_risk(user, today: datetime.date) -> QuerySet[Referral]:
     """The kits still under way that are at risk of arriving late, or late already
     (``rules.urgency``), the most urgent first."""
     return referrals_for(user).filter(
         status__in=OPEN_STATUSES,
-        due_date__lte=_due_date_for(last_deliver_by_at_risk(today)),
-    ).order_by("due_date", "id")
+        deliver_by__lte=last_deliver_by_at_risk(today),
+    ).order_by("deliver_by", "id")
 
 
 def at_risk_counts(user, today: datetime.date) -> dict[str, int]:
     """How many kits ``at_risk`` finds, as ``{"at_risk": …, "overdue": …}`` (``urgency``'s
     words); one query."""
     counts = at_risk(user, today).order_by().aggregate(
-        all=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=_due_date_for(today))))
+        all=Count("pk"), overdue=Count("pk", filter=Q(deliver_by__lt=today)))
     return {"at_risk": counts["all"] - counts["overdue"], "overdue": counts["overdue"]}

@@ -20,6 +20,7 @@ from eligibility import services as eligibility
 from eligibility.explain import error_text
 from logistics.models import (
     EligibilityOverride,
+    KitType,
     Referral,
     ReferralNumber,
     ReferralStatus,
@@ -30,7 +31,9 @@ from logistics.models import (
 from logistics.models.organisations import settings_of
 from logistics.referrals import codes, notifications, selectors
 from logistics.referrals.input import ReferralInput, validated
+from logistics.referrals.rules import kit_window
 from logistics.referrals.workflow import (
+    OPEN_STATUSES,
     TARGETS,
     Action,
     change_status,
@@ -56,7 +59,7 @@ def assess(household: rules.Household, incomes, on: date | None = None) -> rules
         raise FieldError(error.field, error_text(error)) from None
 
 
-def _next_code(year: int) -> str:
+def next_code(year: int) -> str:
     """The next code of ``year`` (``codes.format_code``), counted per year. The counter row is
     locked until the referral is stored, so two referrals never get the same number."""
     ReferralNumber.objects.get_or_create(year=year)
@@ -84,8 +87,15 @@ class AlreadySubmitted(ConflictError):
 INPUT_FIELDS = (
     "parent_first_name", "parent_last_name", "phone", "email", "language", "street",
     "house_number", "house_number_suffix", "postcode", "city", "due_date", "babies", "kit_type",
-    "delivery_notes",
+    "delivery_notes", "delivery_method", "pickup_point",
 )
+
+
+def window_fields(kit_type: KitType, due_date: date) -> dict:
+    """The referral's stored window (``Referral.window_opens``, ``deliver_by``) for this kit
+    type and due date: set wherever either is set."""
+    window = kit_window(kit_type, due_date)
+    return {"window_opens": window.opens, "deliver_by": window.deliver_by}
 
 
 def _stored(data: ReferralInput, decision: rules.Decision) -> dict:
@@ -93,6 +103,7 @@ def _stored(data: ReferralInput, decision: rules.Decision) -> dict:
     referral and a corrected one take from their input."""
     return {
         **{name: getattr(data, name) for name in INPUT_FIELDS},
+        **window_fields(data.kit_type, data.due_date),
         "municipality_id": selectors.municipality_finder()(data.postcode),
         "household": snapshot.household_to_json(data.household),
         "incomes": snapshot.incomes_to_json(data.incomes),
@@ -127,7 +138,7 @@ def submit_referral(*, user, data: ReferralInput, token: uuid.UUID | None = None
     data, decision = _checked(data)
     today = timezone.localdate()
     referral = Referral.objects.create(
-        code=_next_code(today.year),
+        code=next_code(today.year),
         organisation_id=user.organisation_id,
         referred_by=user,
         consent=True,
@@ -177,9 +188,28 @@ def default_warehouse(organisation, active: list[Warehouse]) -> Warehouse | None
     return active[0] if len(active) == 1 else None
 
 
+def warehouse_for(referral: Referral, active: list[Warehouse]) -> Warehouse | None:
+    """Where this referral is packed unless someone chooses: its pick-up point's warehouse
+    (if active), else ``default_warehouse``. No query when the referral was fetched with its
+    pick-up point and its organisation's settings."""
+    if referral.pickup_point_id is not None:
+        return next((warehouse for warehouse in active
+                     if warehouse.pk == referral.pickup_point.warehouse_id), None)
+    return default_warehouse(referral.organisation, active)
+
+
 def choose_warehouse(referral: Referral, warehouse: Warehouse | None) -> Warehouse:
-    """The warehouse given (it must be active), else the default."""
+    """The warehouse given (it must be active), else the default. A pick-up kit is packed by
+    its pick-up point's warehouse, which brings it there."""
     active = stock_selectors.active_warehouses()
+    if referral.pickup_point_id is not None:
+        point = referral.pickup_point
+        if warehouse is not None and warehouse.pk != point.warehouse_id:
+            raise FieldError("warehouse", _(
+                "This kit is collected at %(point)s, which %(warehouse)s supplies: only that "
+                "warehouse can pack it.") % {"point": point.name,
+                                            "warehouse": point.warehouse.name})
+        warehouse = point.warehouse
     if warehouse is not None:
         if warehouse.pk not in {w.pk for w in active}:
             raise FieldError("warehouse", _("This warehouse is not active."))
@@ -197,6 +227,17 @@ def approve_referral(*, referral: Referral, user, warehouse: Warehouse | None = 
     when there is not enough, and then nothing changes."""
     referral = lock_referral(referral)
     require(user, referral, Action.APPROVE)
+    referral = reserve_and_approve(referral, user, warehouse)
+    notifications.status_changed(referral)
+    return referral
+
+
+def reserve_and_approve(referral: Referral, user, warehouse: Warehouse | None,
+                        reason: str = "") -> Referral:
+    """The approval itself, for a coordinator's decision and for a follow-up kit approved on
+    the first kit's decision (``follow_ups``). The caller holds the lock and has asked who may;
+    a refusal (``NotEligible``, ``InsufficientStock``, no warehouse) changes nothing
+    (``stock.reserve`` sets all aside or nothing)."""
     if outcome_of(referral) != rules.Outcome.ELIGIBLE:
         raise NotEligible(_("The family does not qualify according to the check. Set the "
                             "outcome first, with a reason, to approve anyway."))
@@ -204,9 +245,8 @@ def approve_referral(*, referral: Referral, user, warehouse: Warehouse | None = 
     referral.reservation = stock.reserve(kit_type=referral.kit_type, warehouse=warehouse,
                                          babies=referral.babies, user=user)
     referral.warehouse = warehouse
-    change_status(referral, ReferralStatus.APPROVED, user, fields=("warehouse", "reservation"))
-    notifications.status_changed(referral)
-    return referral
+    return change_status(referral, ReferralStatus.APPROVED, user, reason,
+                         fields=("warehouse", "reservation"))
 
 
 def _answered_step(action: Action, *, referral: Referral, user, reason: str,
@@ -334,3 +374,23 @@ def derive_municipalities() -> int:
                 Referral.objects.filter(pk__in=pks[start:start + 500]).update(
                     municipality_id=municipality_id)
     return sum(len(pks) for pks in moves.values())
+
+
+@transaction.atomic
+def apply_kit_window(kit_type: KitType) -> int:
+    """After a coordinator changed ``kit_type``'s window: its referrals still under way get
+    their window again from their due date; delivered and closed ones keep the window they were
+    judged by, so the statistics' "delivered in time" stays what it was. Answers how many
+    referrals changed. Locks them first, so a correction at the same moment is not undone."""
+    referrals = list(Referral.objects.select_for_update(of=("self",))
+                     .filter(kit_type=kit_type, status__in=OPEN_STATUSES)
+                     .only("pk", "due_date", "window_opens", "deliver_by").order_by("pk"))
+    changed = []
+    for referral in referrals:
+        fields = window_fields(kit_type, referral.due_date)
+        if any(getattr(referral, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(referral, name, value)
+            changed.append(referral)
+    Referral.objects.bulk_update(changed, ["window_opens", "deliver_by"], batch_size=500)
+    return len(changed)

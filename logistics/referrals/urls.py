@@ -19,5 +19,6 @@ urlpatterns = [
     path("<referral_code:code>/resubmit/", views.resubmit, name="resubmit"),
     path("<referral_code:code>/edit/", views.edit, name="edit"),
     path("<referral_code:code>/cancel/", views.cancel, name="cancel"),
+    path("<referral_code:code>/stop/", views.stop, name="stop"),
     path("<referral_code:code>/override/", views.override, name="override"),
 ]

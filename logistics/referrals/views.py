@@ -4,6 +4,7 @@ through ``referrals.services``."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import (
     login_required,
@@ -30,8 +31,8 @@ from logistics.models import (
     ReferralStatusChange,
     Warehouse,
 )
+from logistics.referrals import follow_ups, selectors, services
 from logistics.referrals import input as referral_input
-from logistics.referrals import selectors, services
 from logistics.referrals.filters import ReferralFilter, record_search
 from logistics.referrals.forms import (
     ApproveForm,
@@ -120,6 +121,12 @@ def new(request):
         if referral is not None:
             messages.success(request, _("Referral %(code)s is sent. You can follow it here.")
                              % {"code": referral.code})
+            if (point := referral.pickup_point) is not None:
+                # The confirmation tells the nurse what to tell the parent (the page repeats it).
+                messages.info(request, _(
+                    "Tell the parent to collect the kit at %(point)s, %(address)s, %(city)s; "
+                    "the opening hours are below.") % {
+                        "point": point.name, "address": point.address, "city": point.city})
         return referral
 
     return _form_page(request, form, store)
@@ -272,7 +279,7 @@ def referral_list(request):
         referrals = selectors.with_duplicate_flag(referrals)
     else:
         referrals = referrals.defer("eligibility")
-    page = page_of(referrals.order_by("due_date", "id"), request.GET.get("page"), PAGE_SIZE)
+    page = page_of(referrals.order_by("deliver_by", "id"), request.GET.get("page"), PAGE_SIZE)
     today = timezone.localdate()
     query = request.GET.copy()
     query.pop("page", None)
@@ -300,14 +307,14 @@ def queue(request):
         selectors.referrals_for(request.user).filter(status=S.SUBMITTED)
     ).defer("household", "incomes").select_related(
         "organisation__logistics_settings"  # each row's default warehouse, in the same query
-    ).order_by("due_date", "id")
+    ).order_by("deliver_by", "id")
     page = page_of(referrals, request.GET.get("page"), PAGE_SIZE)
     warehouses = stock_selectors.active_warehouses()
     today = timezone.localdate()
     rows = []
     for referral in page:
         row = _row(referral, today, with_outcome=True)
-        row.warehouse = services.default_warehouse(referral.organisation, warehouses)
+        row.warehouse = services.warehouse_for(referral, warehouses)
         auto_id = f"id_{referral.code}_%s"
         row.forms = {
             "reject": ReasonForm(auto_id=auto_id.replace("%s", "reject_%s"),
@@ -364,7 +371,7 @@ def _action_forms(request, referral: Referral, bound: dict) -> dict:
         warehouses = stock_selectors.active_warehouses()
         forms["approve"] = ApproveForm(
             auto_id="id_approve_%s", warehouses=warehouses,
-            default=services.default_warehouse(referral.organisation, warehouses))
+            default=services.warehouse_for(referral, warehouses))
     if Action.REJECT in may:
         forms["reject"] = ReasonForm(auto_id="id_reject_%s", label=_("Reason for rejecting"),
                                      multiline=True)
@@ -376,6 +383,9 @@ def _action_forms(request, referral: Referral, bound: dict) -> dict:
     if Action.RESUBMIT in may:
         forms["resubmit"] = ReasonForm(auto_id="id_resubmit_%s", label=_("Your answer"),
                                        multiline=True)
+    if Action.STOP in may:
+        forms["stop"] = ReasonForm(auto_id="id_stop_%s", label=_("Why is it stopped?"),
+                                   multiline=True)
     if Action.CANCEL in may:
         forms["cancel"] = CancelForm(auto_id="id_cancel_%s", packed=goods_packed(referral))
     for action, (key, make) in OTHER_ACTION_FORMS.items():
@@ -390,17 +400,21 @@ def _detail_page(request, referral: Referral, bound: dict | None = None):
     audit.record_read(user=user, obj=referral, what=audit.REFERRAL_VIEWED)
     history = selectors.history_of(referral)
     today = timezone.localdate()
-    may_print_slip = Action.PRINT_SLIP in available_actions(user, referral)
+    may = available_actions(user, referral)
+    # The document that goes with the kit: a slip, a pick-up note or an address label.
+    may_print = {"slip": Action.PRINT_SLIP in may, "pickup_note": Action.PRINT_PICKUP_NOTE in may,
+                 "label": Action.PRINT_LABEL in may}
     pick_list = (selectors.last_pick_list(referral)
                  if user.has_perm("logistics.view_picklist") else None)
     if not user.has_role(Role.REFERRER, Role.COORDINATOR):
         # A volunteer: what the delivery needs, nothing about income, household or the check.
         return render(request, "logistics/referral_delivery.html", {
             "referral": referral,
-            "may_print_slip": may_print_slip,
+            "may_print": may_print,
             "pick_list": pick_list,
             "forms": _action_forms(request, referral, bound or {}),
             "urgency": _urgency(referral, today),
+            "before_window": referral.window_opens > today,
             "history": [change for change in history if change.from_status != change.to_status],
         })
     question = _question(history) if referral.status == S.NEEDS_INFO else None
@@ -409,9 +423,12 @@ def _detail_page(request, referral: Referral, bound: dict | None = None):
         "ended": referral.status in ENDED,
         "ending": (_last_change_into(referral.status, history)
                    if referral.status in ENDED else None),
-        "may_print_slip": may_print_slip,
+        "may_print": may_print,
+        "collect_weeks": settings.PICKUP_COLLECT_WEEKS,
         "pick_list": pick_list,
         "urgency": _urgency(referral, today),
+        # The kit's time window has not opened: it goes on no pick list before that day.
+        "before_window": referral.window_opens > today,
         "history": history,
         "question": question,
         "outcome": services.outcome_of(referral),
@@ -425,6 +442,9 @@ def _detail_page(request, referral: Referral, bound: dict | None = None):
                     for income in snapshot.incomes_from_json(referral.incomes)],
         "duplicates": (selectors.possible_duplicates(referral)
                        if user.has_role(Role.COORDINATOR) else []),
+        # The kits of the same referral, linked both ways (``follow_ups``).
+        "follows": referral.follows,
+        "follow_up": selectors.follow_up_of(referral),
         "forms": _action_forms(request, referral, bound or {}),
     })
 
@@ -541,6 +561,17 @@ def cancel(request, code):
         return _("Referral %(code)s cancelled.") % {"code": referral.code}
 
     return _act(request, code, "cancel", form, perform, done)
+
+
+@login_required
+@any_permission_required("logistics.decide_referral", "logistics.add_referral")
+@require_POST
+def stop(request, code):
+    """The referring organisation (or a coordinator) stops a planned follow-up kit."""
+    return _reason_action(request, code, "stop", _("Why is it stopped?"),
+                          follow_ups.stop_follow_up,
+                          lambda referral: _("Follow-up kit %(code)s is stopped.") % {
+                              "code": referral.code})
 
 
 @login_required

@@ -4,8 +4,14 @@ action when.
     submitted ─approve→ approved ─schedule→ scheduled ─pack→ packed ─deliver→ delivered
         │ └─reject→ rejected                                              └─fail→ delivery_failed
         └─ask→ needs_info ─resubmit→ submitted              delivery_failed ─reschedule→ scheduled
+    a pick-up kit: packed ─collected→ collected, packed ─not collected→ not_collected ─→ collected
+    a kit by post: packed ─shipped→ shipped
     taken off a list: scheduled → approved, or → delivery_failed for a kit packed earlier
     cancel: from every open state → cancelled
+    a follow-up kit (``follow_ups``): planned, until its window opens; then by the policy
+        planned → approved (the first decision carried over), → needs_info (the referrer checks
+        the household and income first), or → submitted (a decision is needed: stock was short);
+        the referrer stops it: planned ─stop→ cancelled
 
 ``available_actions(user, referral)`` is the one answer to "may this user do that to this
 referral now": the pages show the buttons it names, the API lists them and the services refuse
@@ -17,23 +23,46 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from logistics.models import DeliveryMethod as M
 from logistics.models import Referral, ReferralStatus, ReferralStatusChange
 from logistics.models import ReferralStatus as S
 from startpakket.errors import ConflictError
 
 ALLOWED_TRANSITIONS: dict[S, frozenset[S]] = {
+    S.PLANNED: frozenset({S.SUBMITTED, S.APPROVED, S.NEEDS_INFO, S.CANCELLED}),
     S.SUBMITTED: frozenset({S.APPROVED, S.REJECTED, S.NEEDS_INFO, S.CANCELLED}),
     S.NEEDS_INFO: frozenset({S.SUBMITTED, S.CANCELLED}),
     S.APPROVED: frozenset({S.SCHEDULED, S.CANCELLED}),
     S.SCHEDULED: frozenset({S.PACKED, S.APPROVED, S.DELIVERY_FAILED, S.CANCELLED}),
-    S.PACKED: frozenset({S.DELIVERED, S.DELIVERY_FAILED, S.CANCELLED}),
+    S.PACKED: frozenset({S.DELIVERED, S.DELIVERY_FAILED, S.COLLECTED, S.NOT_COLLECTED,
+                         S.SHIPPED, S.CANCELLED}),
     S.DELIVERY_FAILED: frozenset({S.SCHEDULED, S.CANCELLED}),
+    # Still at the pick-up point: the family may come late, or a coordinator cancels (and the
+    # box may come back to the shelf).
+    S.NOT_COLLECTED: frozenset({S.COLLECTED, S.CANCELLED}),
     S.DELIVERED: frozenset(),
+    S.COLLECTED: frozenset(),
+    S.SHIPPED: frozenset(),
     S.REJECTED: frozenset(),
     S.CANCELLED: frozenset(),
 }
 
 OPEN_STATUSES = frozenset(s for s, targets in ALLOWED_TRANSITIONS.items() if S.CANCELLED in targets)
+
+# How a packed kit leaves the warehouse is its delivery method's: each of these statuses belongs
+# to one method, and the guard refuses it for a kit of another.
+METHOD_OF_STATUS: dict[S, M] = {
+    S.DELIVERED: M.DELIVERY,
+    S.DELIVERY_FAILED: M.DELIVERY,
+    S.COLLECTED: M.PICKUP,
+    S.NOT_COLLECTED: M.PICKUP,
+    S.SHIPPED: M.POST,
+}
+
+# The kit reached the family, or the parcel service on its way to them: the end of its
+# journey, which the statistics count as delivered (on ``delivered_on``) and retention as
+# closed.
+HANDED_OVER = frozenset({S.DELIVERED, S.COLLECTED, S.SHIPPED})
 
 # Before a decision: the referring organisation may still withdraw the referral (DESIGN §7.2,
 # "while submitted"; a referral waiting for the referrer's answer is undecided too).
@@ -42,6 +71,9 @@ UNDECIDED = frozenset({S.SUBMITTED, S.NEEDS_INFO})
 # A slip goes with a kit that is about to be delivered, or whose delivery is being arranged
 # again.
 SLIP_STATUSES = frozenset({S.SCHEDULED, S.PACKED, S.DELIVERY_FAILED})
+# A pick-up note or an address label likewise; a pick-up note also while the kit waits at the
+# pick-up point after its time.
+DOCUMENT_STATUSES = SLIP_STATUSES | {S.NOT_COLLECTED}
 
 
 class TransitionNotAllowed(ConflictError):
@@ -63,9 +95,22 @@ class NotNow(ConflictError):
         super().__init__(detail, status_now=str(current))
 
 
-def guard(current: str, target: S) -> None:
+class WrongDeliveryMethod(ConflictError):
+    code = "wrong_delivery_method"
+
+    def __init__(self, method: str, current: S):
+        super().__init__(
+            _("Not for this kit: its delivery method is “%(method)s”.")
+            % {"method": M(method).label}, status_now=str(current))
+
+
+def guard(current: str, target: S, method: str | None = None) -> None:
+    """Refuse a transition the table does not allow, or (given the referral's delivery
+    ``method``) one into another method's status."""
     if target not in ALLOWED_TRANSITIONS[S(current)]:
         raise TransitionNotAllowed(S(current), target)
+    if method is not None and METHOD_OF_STATUS.get(target, method) != method:
+        raise WrongDeliveryMethod(method, S(current))
 
 
 class Action(StrEnum):
@@ -80,6 +125,12 @@ class Action(StrEnum):
     DELIVER = "deliver"
     DELIVERY_FAILED = "delivery_failed"
     PRINT_SLIP = "print_slip"
+    COLLECTED = "collected"
+    NOT_COLLECTED = "not_collected"
+    SHIPPED = "shipped"
+    PRINT_PICKUP_NOTE = "print_pickup_note"
+    PRINT_LABEL = "print_label"
+    STOP = "stop"  # the referrer stops a planned follow-up kit (moved, not wanted)
 
 
 # The status each action leads to; the others change none.
@@ -91,7 +142,26 @@ TARGETS = {
     Action.CANCEL: S.CANCELLED,
     Action.DELIVER: S.DELIVERED,
     Action.DELIVERY_FAILED: S.DELIVERY_FAILED,
+    Action.COLLECTED: S.COLLECTED,
+    Action.NOT_COLLECTED: S.NOT_COLLECTED,
+    Action.SHIPPED: S.SHIPPED,
+    Action.STOP: S.CANCELLED,
 }
+
+# The actions of one delivery method only: how its kit is handed over, and its document.
+METHOD_OF_ACTION = {
+    Action.DELIVER: M.DELIVERY,
+    Action.DELIVERY_FAILED: M.DELIVERY,
+    Action.PRINT_SLIP: M.DELIVERY,
+    Action.COLLECTED: M.PICKUP,
+    Action.NOT_COLLECTED: M.PICKUP,
+    Action.PRINT_PICKUP_NOTE: M.PICKUP,
+    Action.SHIPPED: M.POST,
+    Action.PRINT_LABEL: M.POST,
+}
+HANDING_OVER = frozenset({Action.DELIVER, Action.DELIVERY_FAILED, Action.COLLECTED,
+                          Action.NOT_COLLECTED, Action.SHIPPED})
+PRINTING = frozenset({Action.PRINT_SLIP, Action.PRINT_PICKUP_NOTE, Action.PRINT_LABEL})
 
 # The permission (of the role's group, ``fixtures/groups.json``) each action needs.
 PERMISSIONS = {
@@ -103,16 +173,29 @@ PERMISSIONS = {
     Action.DELIVER: "logistics.record_delivery",
     Action.DELIVERY_FAILED: "logistics.record_delivery",
     Action.PRINT_SLIP: "logistics.view_picklist",
+    Action.COLLECTED: "logistics.record_delivery",
+    Action.NOT_COLLECTED: "logistics.record_delivery",
+    Action.SHIPPED: "logistics.record_delivery",
+    Action.PRINT_PICKUP_NOTE: "logistics.view_picklist",
+    Action.PRINT_LABEL: "logistics.view_picklist",
 }
 
 # The only statuses an action is taken in, where that is narrower than the table: a decision is
 # taken once (the table lets a kit taken off a pick list be approved again, by the list, not by
-# a coordinator), and only a packed kit goes to the door.
+# a coordinator), and only a packed kit goes to the door. A planned follow-up leaves its status
+# by the policy when its window opens (``follow_ups``), not by a coordinator's approval or
+# question, nor by an answer; the referrer only stops it.
 ONLY_IN = {
     Action.APPROVE: frozenset({S.SUBMITTED}),
+    Action.ASK: frozenset({S.SUBMITTED}),
+    Action.RESUBMIT: frozenset({S.NEEDS_INFO}),
+    Action.STOP: frozenset({S.PLANNED}),
     Action.OVERRIDE: frozenset({S.SUBMITTED}),
     Action.DELIVERY_FAILED: frozenset({S.PACKED}),
     Action.PRINT_SLIP: SLIP_STATUSES,
+    Action.NOT_COLLECTED: frozenset({S.PACKED}),
+    Action.PRINT_PICKUP_NOTE: DOCUMENT_STATUSES,
+    Action.PRINT_LABEL: DOCUMENT_STATUSES,
 }
 
 
@@ -131,17 +214,18 @@ def _own_warehouse(user, referral: Referral) -> bool:
 
 def _who_refusal(user, referral: Referral, action: Action) -> str | None:
     """Why ``user`` may never take ``action`` on this referral, whatever its status."""
-    if action == Action.CANCEL:
+    if action in {Action.CANCEL, Action.STOP}:
         if _coordinator(user) or (user.has_perm("logistics.add_referral")
                                   and _own_organisation(user, referral)):
             return None
+        if action == Action.STOP:
+            return _("Only a coordinator, or the referring organisation, stops a follow-up kit.")
         return _("Only a coordinator, or the referring organisation, cancels a referral.")
     if not user.has_perm(PERMISSIONS[action]):
         return _("You may not do this.")
     if action == Action.RESUBMIT and not _own_organisation(user, referral):
         return _("Only the referring organisation answers its questions.")
-    if action in {Action.DELIVER, Action.DELIVERY_FAILED, Action.PRINT_SLIP} and not (
-            _own_warehouse(user, referral)):
+    if action in HANDING_OVER | PRINTING and not _own_warehouse(user, referral):
         return _("This kit is packed by another warehouse.")
     return None
 
@@ -149,6 +233,12 @@ def _who_refusal(user, referral: Referral, action: Action) -> str | None:
 def _when_refusal(user, referral: Referral, action: Action) -> ConflictError | None:
     """Why ``action`` cannot be taken in the referral's current status."""
     status = S(referral.status)
+    if action in METHOD_OF_ACTION and METHOD_OF_ACTION[action] != referral.delivery_method:
+        return WrongDeliveryMethod(referral.delivery_method, status)
+    if action == Action.CANCEL and status == S.PLANNED:
+        # One way to end it, for everyone: the planned kit was never asked for by anyone yet.
+        return NotNow("stop_instead", _("A planned follow-up kit is stopped, not cancelled."),
+                      status)
     if action == Action.CANCEL and not _coordinator(user) and status not in UNDECIDED:
         return TransitionNotAllowed(status, S.CANCELLED)
     if action in ONLY_IN and status not in ONLY_IN[action]:
@@ -159,8 +249,12 @@ def _when_refusal(user, referral: Referral, action: Action) -> ConflictError | N
             return NotNow("no_slips", _("A delivery slip is printed for a kit on its way; this "
                                         "referral is %(status)s.") % {"status": status.label},
                           status)
+        if action in PRINTING:
+            return NotNow("no_slips", _("This document is printed for a kit on its way; this "
+                                        "referral is %(status)s.") % {"status": status.label},
+                          status)
         return TransitionNotAllowed(status, TARGETS[action])
-    if action == Action.PRINT_SLIP and referral.warehouse_id is None:
+    if action in PRINTING and referral.warehouse_id is None:
         return NotNow("no_slips", _("This kit has no warehouse yet."), status)
     if action in TARGETS and TARGETS[action] not in ALLOWED_TRANSITIONS[status]:
         return TransitionNotAllowed(status, TARGETS[action])
@@ -202,7 +296,7 @@ def change_status(referral: Referral, target: ReferralStatus, user, reason: str 
     """Guard, change the status (and ``fields``) and write the history row. The caller holds
     the lock and its transaction."""
     source = referral.status
-    guard(source, target)
+    guard(source, target, referral.delivery_method)
     referral.status = target
     referral.save(update_fields=["status", "updated_at", *fields])
     ReferralStatusChange.objects.create(referral=referral, from_status=source, to_status=target,

@@ -21,7 +21,7 @@ from logistics.statistics import charts, figures, suppression
 from logistics.statistics.figures import Cell, Period, Table
 
 # The dashboard's tables by one grouping, in the order of the page.
-TABLES = ("month", "organisation", "municipality", "kit_type")
+TABLES = ("month", "organisation", "municipality", "kit_type", "method")
 # What the charts show of each table.
 CHART_MEASURES = ("referred", "approved", "delivered")
 HIDDEN = suppression.SECONDARY
@@ -170,6 +170,7 @@ def chart_title(grouping: str) -> str:
         "organisation": _("Per referring organisation"),
         "municipality": _("Per municipality"),
         "kit_type": _("Per kit type"),
+        "method": _("Per delivery method"),
     }[grouping]
 
 

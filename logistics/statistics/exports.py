@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import tablib
+from django.db.models import Q
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,14 +104,17 @@ def _month(value) -> str:
 
 
 def _first_times(referral_ids: list[int]) -> dict[tuple[int, str], datetime.datetime]:
-    """When each of these referrals was first approved and first delivered: one query for a
-    chunk of referrals, where a subquery per row would make the export several times slower."""
+    """When each of these referrals was first approved and first delivered, and a follow-up
+    kit opened (``"referred"``): one query for a chunk of referrals, where a subquery per row
+    would make the export several times slower."""
     first = {}
-    for referral_id, status, at in (
+    for referral_id, source, status, at in (
             ReferralStatusChange.objects
-            .filter(referral_id__in=referral_ids,
-                    to_status__in=(ReferralStatus.APPROVED, ReferralStatus.DELIVERED))
-            .order_by("at", "pk").values_list("referral_id", "to_status", "at")):
+            .filter(Q(to_status__in=(ReferralStatus.APPROVED, ReferralStatus.DELIVERED))
+                    | figures.OPENED, referral_id__in=referral_ids)
+            .order_by("at", "pk").values_list("referral_id", "from_status", "to_status", "at")):
+        if source == ReferralStatus.PLANNED:
+            first.setdefault((referral_id, "referred"), at)
         first.setdefault((referral_id, status), at)
     return first
 
@@ -125,9 +129,8 @@ def research_rows(*, period: figures.Period | None = None, municipality=None,
                   chunk_size: int = 2000) -> Iterator[list]:
     """One list of ``RESEARCH_COLUMNS`` values per referral (referred in ``period`` if given),
     in the order they were made, read in chunks: memory stays flat however many there are."""
-    referrals = Referral.objects.filter(figures.municipality_filter(municipality))
-    if period is not None:
-        referrals = referrals.filter(created_at__gte=period.start, created_at__lt=period.end)
+    referrals = Referral.objects.filter(figures.municipality_filter(municipality),
+                                        figures.referred_in(period))
     # Two keys of the stored decision, read by the database: decoding all of it per referral
     # would be most of the export's time.
     values = (referrals.order_by("created_at", "pk")
@@ -136,19 +139,19 @@ def research_rows(*, period: figures.Period | None = None, municipality=None,
                             "$decimal", KeyTransform("percent_of_norm", "eligibility")))
               .values_list("pk", "postcode", "municipality__code", "organisation__code",
                            "kit_type__code", "babies", "status", "eligibility_override",
-                           "check_outcome", "percent", "due_date", "created_at",
+                           "check_outcome", "percent", "due_date", "deliver_by", "created_at",
                            "delivered_on", "delivered_in_time", "anonymised_at"))
-    deliver_by = figures.DELIVERY_TARGET
     for chunk in _chunks(values.iterator(chunk_size=chunk_size), chunk_size):
         first = _first_times([row[0] for row in chunk])
         for (pk, postcode, municipality_code, organisation, kit_type, babies, status, override,
-             check_outcome, percent, due_date, created_at, delivered_on, in_time,
+             check_outcome, percent, due_date, deliver_by, created_at, delivered_on, in_time,
              anonymised_at) in chunk:
+            referred_at = first.get((pk, "referred"), created_at)
             approved_at = first.get((pk, ReferralStatus.APPROVED))
             delivered_at = first.get((pk, ReferralStatus.DELIVERED))
             band = percent_band(Decimal(percent) if percent else None)
             if delivered_on is not None and in_time is None and anonymised_at is None:
-                in_time = delivered_on <= due_date - deliver_by
+                in_time = delivered_on <= deliver_by
             yield [
                 (postcode or "")[:4],
                 municipality_code or "",
@@ -159,11 +162,11 @@ def research_rows(*, period: figures.Period | None = None, municipality=None,
                 override or check_outcome or "",
                 "" if band is None else f"{band:.0f}-{band + PERCENT_BAND:.0f}",
                 _month(due_date),
-                _month(created_at),
+                _month(referred_at),
                 _month(approved_at),
                 _month(delivered_on),
                 "" if delivered_at is None else (timezone.localdate(delivered_at)
-                                                 - timezone.localdate(created_at)).days,
+                                                 - timezone.localdate(referred_at)).days,
                 "" if in_time is None else ("yes" if in_time else "no"),
             ]
 

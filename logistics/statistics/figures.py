@@ -8,24 +8,35 @@ Definitions (shown on the dashboard and in the report through ``DEFINITIONS``)
         "2026-03")``. A month runs from its first day 00:00 to the next month's, in the project's
         time zone (``settings.TIME_ZONE``, Europe/Amsterdam).
     referred
-        Referrals submitted in the month (``created_at``).
+        Referrals submitted in the month (``created_at``). A follow-up kit (``Referral.follows``)
+        is referred in the month its time window opened: when it left *planned* (its history
+        row's ``at``), not when it was planned; until then it counts nowhere, and one stopped
+        while planned was never referred (``referred_in``).
     approved, rejected, cancelled
-        Referrals that went into that status in the month (the status-history row's ``at``).
+        Referrals that went into that status in the month (the status-history row's ``at``);
+        a follow-up kit stopped while planned is not counted as cancelled.
     delivered
-        Kits delivered in the month (the day the volunteer recorded, ``delivered_on``).
+        Kits delivered in the month (the day the volunteer recorded, ``delivered_on``). A kit
+        collected at its pick-up point counts as delivered on the day it was collected, a kit
+        sent by post on the day it was handed to the parcel service (``workflow.HANDED_OVER``).
     delivered_in_time
-        Of those, the kits delivered at least six weeks (``DELIVERY_TARGET``) before the due date.
-        Once a referral is anonymised its due date keeps only its month, so the answer recorded
-        then (``Referral.delivered_in_time``) counts instead.
+        Of those, the kits delivered by their deliver-by day (``Referral.deliver_by``): the end of
+        the kit type's time window, e.g. six weeks before the due date for a first kit, six
+        months after the birth for a follow-up kit (``referrals.rules.kit_window``). Once a
+        referral is anonymised its dates keep only their month, so the answer recorded then
+        (``Referral.delivered_in_time``) counts instead.
     municipality
         The municipality of the referral's postcode; a postcode no municipality covers counts as
         "unknown" (``UNKNOWN``).
+    method
+        The referral's delivery method: delivery at the door, pick-up point, or post.
     approval rate
         approved / (approved + rejected), of the decisions in the period.
     median days to approval / to delivery
-        Calendar days (Europe/Amsterdam) from the referral to its approval, or to the recording of
-        its delivery, the middle value of the approvals, or deliveries, in the period. The
-        history's times survive anonymisation; the exact delivery day does not.
+        Calendar days (Europe/Amsterdam) from the referral (a follow-up kit: its opening) to its
+        approval, or to the recording of its delivery, the middle value of the approvals, or
+        deliveries, in the period. The history's times survive anonymisation; the exact
+        delivery day does not.
     items issued
         Stock that left a warehouse in the period when kits were packed (the ledger's ``issue``
         movements),
@@ -52,13 +63,15 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DateField, ExpressionWrapper, F, Q, Sum, Value
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from logistics.models import (
+    DeliveryMethod,
     MovementKind,
     Municipality,
     Referral,
@@ -66,13 +79,13 @@ from logistics.models import (
     ReferralStatusChange,
     StockMovement,
 )
-from logistics.models.referrals import DELIVERY_TARGET
 from logistics.referrals.rules import add_months
+from logistics.referrals.workflow import HANDED_OVER
 from logistics.stock.selectors import stock_rows_for
 
-# The groupings a table can have, in the order their columns appear. (``method`` joins when a
-# referral has a delivery method.)
-GROUPINGS = ("month", "organisation", "kit_type", "municipality")
+# The groupings a table can have, in the order their columns appear. ``method``: the delivery
+# method (delivery at the door, pick-up point, post), a field of the referral itself.
+GROUPINGS = ("month", "organisation", "kit_type", "municipality", "method")
 MEASURES = ("referred", "approved", "rejected", "cancelled", "delivered", "delivered_in_time")
 DECISIONS = {
     "approved": ReferralStatus.APPROVED,
@@ -81,12 +94,17 @@ DECISIONS = {
 }
 # The municipality filter for "no municipality covers the postcode".
 UNKNOWN = "unknown"
+# A follow-up kit leaving *planned* as its window opened: the moment it counts as referred.
+# Stopped while planned, it was never referred, nor is it counted as cancelled.
+OPENED = Q(from_status=ReferralStatus.PLANNED) & ~Q(to_status=ReferralStatus.CANCELLED)
+STOPPED = Q(from_status=ReferralStatus.PLANNED, to_status=ReferralStatus.CANCELLED)
 
 GROUPING_LABELS = {
     "month": gettext_lazy("month"),
     "organisation": gettext_lazy("referring organisation"),
     "kit_type": gettext_lazy("kit type"),
     "municipality": gettext_lazy("municipality"),
+    "method": gettext_lazy("delivery method"),
 }
 MEASURE_LABELS = {
     "referred": gettext_lazy("referred"),
@@ -99,15 +117,19 @@ MEASURE_LABELS = {
 DEFINITIONS = {
     "period": gettext_lazy(
         "A period is one or more whole calendar months (Europe/Amsterdam time)."),
-    "referred": gettext_lazy("Referred: referrals submitted in the month."),
+    "referred": gettext_lazy(
+        "Referred: referrals submitted in the month. A follow-up kit counts in the month its "
+        "time window opened, not when it was planned; one stopped before that counts nowhere."),
     "approved": gettext_lazy("Approved: referrals approved in the month."),
     "rejected": gettext_lazy("Rejected: referrals rejected in the month."),
     "cancelled": gettext_lazy("Cancelled: referrals cancelled in the month."),
     "delivered": gettext_lazy(
-        "Delivered: kits delivered in the month (the day the delivery took place)."),
+        "Delivered: kits delivered in the month (the day the delivery took place; for a "
+        "pick-up point the day the kit was collected, for post the day it was shipped)."),
     "delivered_in_time": gettext_lazy(
-        "Delivered in time: of the kits delivered, those delivered at least six weeks before "
-        "the due date."),
+        "Delivered in time: of the kits delivered, those delivered by the end of their kit "
+        "type’s time window, e.g. six weeks before the due date for a first kit, six months "
+        "after the birth for a follow-up kit."),
     "municipality": gettext_lazy(
         "Municipality: where the family lives, by the postcode; a postcode no municipality "
         "covers counts as “unknown”."),
@@ -304,14 +326,16 @@ def _dimensions(group_by, prefix: str, month_field: str | None) -> tuple[dict, l
             tz = {} if month_field.endswith("_on") else {"tzinfo": _zone()}
             annotations["month"] = TruncMonth(month_field, output_field=DateField(), **tz)
             fields.append("month")
+        elif grouping == "method":
+            fields.append(f"{prefix}delivery_method")
         else:
             fields += [f"{prefix}{grouping}__code", f"{prefix}{grouping}__name"]
     return annotations, fields
 
 
 def _in_time() -> Q:
-    """Delivered at least ``DELIVERY_TARGET`` before the due date: the stored answer once
-    anonymised, the dates before."""
+    """Delivered by the referral's deliver-by day: the stored answer once anonymised, the
+    dates before."""
     return Q(delivered_in_time=True) | Q(delivered_in_time__isnull=True,
                                          delivered_on__lte=F("deliver_by"))
 
@@ -322,6 +346,9 @@ def _key_of(values: dict, group_by, prefix: str) -> tuple:
         if grouping == "month":
             month = values["month"]
             key.append(month.date() if isinstance(month, datetime.datetime) else month)
+        elif grouping == "method":
+            method = values[f"{prefix}delivery_method"]
+            key.append((method, capfirst(str(DeliveryMethod(method).label))))
         else:
             key.append((values[f"{prefix}{grouping}__code"], values[f"{prefix}{grouping}__name"]))
     return tuple(key)
@@ -337,11 +364,14 @@ def _group(grouping: str, value) -> Group:
 
 
 def _sort_key(key: tuple, group_by) -> tuple:
-    """Months in order; the rest by name, the unknown municipality last."""
+    """Months in order, delivery methods in theirs; the rest by name, the unknown
+    municipality last."""
     parts = []
     for grouping, value in zip(group_by, key, strict=True):
         if grouping == "month":
             parts.append((0, value.isoformat()))
+        elif grouping == "method":
+            parts.append((0, DeliveryMethod.values.index(value[0])))
         else:
             code, name = value
             parts.append((1 if code is None else 0, (name or "").casefold(), code or ""))
@@ -365,26 +395,30 @@ def distribution(period: Period, group_by: Iterable[str] = ("month",), *,
                 row[measure] += values[measure]
 
     annotations, fields = _dimensions(group_by, "", "created_at")
-    add(Referral.objects.filter(municipality_filter(municipality),
+    add(Referral.objects.filter(municipality_filter(municipality), follows__isnull=True,
                                 created_at__gte=period.start, created_at__lt=period.end)
         .annotate(**annotations).values(*fields).annotate(referred=Count("pk")).order_by(),
         "", ["referred"])
 
+    # Follow-up kits are referred when they open, a change in their history; so the same query
+    # counts them.
     annotations, fields = _dimensions(group_by, "referral__", "at")
-    decided = {measure: Count("referral", distinct=True, filter=Q(to_status=status))
+    decided = {measure: Count("referral", distinct=True, filter=Q(to_status=status) & ~STOPPED)
                for measure, status in DECISIONS.items()}
     add(ReferralStatusChange.objects.filter(
+            Q(to_status__in=list(DECISIONS.values())) | OPENED,
             municipality_filter(municipality, "referral__"),
-            to_status__in=list(DECISIONS.values()), at__gte=period.start, at__lt=period.end)
-        .annotate(**annotations).values(*fields).annotate(**decided).order_by(),
-        "referral__", list(DECISIONS))
+            at__gte=period.start, at__lt=period.end)
+        .annotate(**annotations).values(*fields)
+        .annotate(**decided, referred=Count("referral", distinct=True, filter=OPENED))
+        .order_by(),
+        "referral__", [*DECISIONS, "referred"])
 
     annotations, fields = _dimensions(group_by, "", "delivered_on")
     add(Referral.objects.filter(municipality_filter(municipality),
                                 delivered_on__gte=period.first_month,
                                 delivered_on__lt=period.end_date)
-        .annotate(deliver_by=ExpressionWrapper(F("due_date") - Value(DELIVERY_TARGET),
-                                               output_field=DateField()), **annotations)
+        .annotate(**annotations)
         .values(*fields)
         .annotate(delivered=Count("pk"), delivered_in_time=Count("pk", filter=_in_time()))
         .order_by(),
@@ -404,14 +438,24 @@ def distribution(period: Period, group_by: Iterable[str] = ("month",), *,
     return Table(period, group_by, rows, totals)
 
 
-def status_counts(period: Period | None = None, *, municipality=None) -> dict[str, int]:
-    """The referrals submitted in ``period`` (all if None) by their current status, every status
-    present (0 if none). One query."""
-    referrals = Referral.objects.filter(municipality_filter(municipality))
+def referred_in(period: Period | None) -> Q:
+    """The referrals referred in ``period`` (ever, if None), as *referred* counts them: made
+    then, or for a follow-up kit, opened then."""
+    made = Q(follows__isnull=True)
+    opened = ReferralStatusChange.objects.filter(OPENED, referral=OuterRef("pk"))
     if period is not None:
-        referrals = referrals.filter(created_at__gte=period.start, created_at__lt=period.end)
+        made &= Q(created_at__gte=period.start, created_at__lt=period.end)
+        opened = opened.filter(at__gte=period.start, at__lt=period.end)
+    return made | Q(Exists(opened))
+
+
+def status_counts(period: Period | None = None, *, municipality=None) -> dict[str, int]:
+    """The referrals referred in ``period`` (all if None) by their current status, every status
+    present (0 if none) but *planned*, which a referred kit has left. One query."""
+    referrals = Referral.objects.filter(municipality_filter(municipality), referred_in(period))
     found = dict(referrals.values_list("status").annotate(n=Count("pk")).order_by())
-    return {status: found.get(status, 0) for status in ReferralStatus.values}
+    return {status: found.get(status, 0) for status in ReferralStatus.values
+            if status != ReferralStatus.PLANNED}
 
 
 def _days(pairs) -> list[int]:
@@ -429,14 +473,20 @@ def median_days_to(status: str, period: Period, *, municipality=None) -> Decimal
     of the referrals that went into it in ``period`` (for ``delivered``: delivered in it). One
     query for the pairs of times; the median is taken in Python, as no portable SQL median
     exists (PostgreSQL has percentile_cont, SQLite nothing)."""
+    # Delivered: handed over, also collected at a pick-up point or shipped by post.
+    statuses = HANDED_OVER if status == ReferralStatus.DELIVERED else {status}
     changes = ReferralStatusChange.objects.filter(
-        municipality_filter(municipality, "referral__"), to_status=status)
+        municipality_filter(municipality, "referral__"), to_status__in=list(statuses))
     if status == ReferralStatus.DELIVERED:
         changes = changes.filter(referral__delivered_on__gte=period.first_month,
                                  referral__delivered_on__lt=period.end_date)
     else:
         changes = changes.filter(at__gte=period.start, at__lt=period.end)
-    return _median(_days(changes.values_list("referral__created_at", "at")))
+    # Counted from the moment it was referred: a follow-up kit's opening, not its planning.
+    opened = ReferralStatusChange.objects.filter(OPENED, referral=OuterRef("referral"))
+    referred_at = Coalesce(Subquery(opened.values("at")[:1]), "referral__created_at")
+    return _median(_days(changes.annotate(referred_at=referred_at)
+                         .values_list("referred_at", "at")))
 
 
 def share(part: int, whole: int) -> Decimal | None:

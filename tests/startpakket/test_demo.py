@@ -79,17 +79,39 @@ def test_demo_referrals_in_several_states_once(settings):
     today = Referral.objects.filter(created_at__date=timezone.localdate())
     statuses = set(today.values_list("status", flat=True))
     assert {"submitted", "needs_info", "approved", "rejected", "delivered"} <= statuses
-    assert today.count() == 11
+    # The demo's eleven, and the follow-up kit planned as its delivered kit was recorded.
+    assert today.count() == 12
+    assert today.filter(status="planned", follows__in=today).count() == 1
     assert with_duplicate_flag(today).filter(possible_duplicate=True).exists()
     assert all(referral.reservation is not None
                for referral in Referral.objects.filter(status="approved"))
-    # Four kits wait for the volunteer's first list of the demo; list 1 was delivered.
+    # Three kits wait for the volunteer's first list of the demo, and a follow-up kit for its
+    # time window; list 1 was delivered.
     from logistics.distribution import selectors as distribution_selectors
     from logistics.models import PickList
 
     warehouse = PickList.objects.first().warehouse
-    assert distribution_selectors.waiting(warehouse).count() == 4
+    assert distribution_selectors.waiting(warehouse).count() == 3
+    assert distribution_selectors.waiting_counts([warehouse])[warehouse.pk].later == 1
     assert ledger.find_drift() == []
+
+
+def test_the_demo_follow_up_kits_are_judged_by_their_own_window_not_late(settings):
+    """A follow-up kit for a baby of some weeks is due months after the birth (issue 16)."""
+    from django.utils import timezone
+
+    from logistics.models import Referral
+    from logistics.referrals.rules import urgency
+    from logistics.referrals.workflow import OPEN_STATUSES
+
+    settings.DEMO = True
+    call_command("load_demo", stdout=io.StringIO())
+    today = timezone.localdate()
+    follow_ups = Referral.objects.filter(kit_type__code="vervolg-74-92", status__in=OPEN_STATUSES,
+                                         created_at__date=today)
+    assert follow_ups.count() >= 2
+    assert {referral.code: urgency(referral.deliver_by, today) for referral in follow_ups} == {
+        referral.code: "" for referral in follow_ups}
 
 
 def test_the_demo_foundation_has_a_contact_line_a_rerun_keeps_a_coordinators_change(settings):
@@ -113,7 +135,8 @@ def test_load_demo_prints_a_short_summary_and_then_the_users(settings):
     lines = out.getvalue().splitlines()
     assert lines[1:3] == ["Demo data:", f"  organisations: {Organisation.objects.count()}, "
                                          f"users: {User.objects.count()}"]
-    assert re.fullmatch(r"  referrals: \d+ \(submitted \d+, .*delivered \d+.*\)", lines[3])
+    assert re.fullmatch(r"  referrals: \d+ \(planned \d+, submitted \d+, .*delivered \d+.*\)",
+                        lines[3])
     assert lines[4].startswith("  warehouses: 1, kit types: 2, items: ")
     assert lines[5] == "  municipalities: 4"
     assert lines[6:] == [

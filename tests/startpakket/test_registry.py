@@ -40,13 +40,14 @@ TRACKED = {
     "logistics.Referral": {"include_fields": [
         "code", "status", "organisation", "referred_by", "kit_type", "babies", "warehouse",
         "reservation", "eligibility_override", "consent", "created_at", "updated_at",
-        "anonymised_at",
+        "anonymised_at", "delivery_method", "pickup_point",
     ]},
     "logistics.PickList": {},
     "logistics.PickListEntry": {},
     "logistics.ReferralStatusChange": {"exclude_fields": ["reason"]},
     # New with the move: the two values were fields of the (tracked) organisation.
     "logistics.OrganisationSettings": {},
+    "logistics.PickupPoint": {},
 }
 
 

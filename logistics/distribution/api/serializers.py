@@ -93,8 +93,35 @@ class DeliveryFailedInputSerializer(serializers.Serializer):
         max_length=ReferralStatusChange._meta.get_field("reason").max_length)
 
 
+class CollectedInputSerializer(serializers.Serializer):
+    collected_on = serializers.DateField(required=False, help_text="Today if left out.")
+
+
+class NotCollectedInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=ReferralStatusChange._meta.get_field("reason").max_length, required=False,
+        allow_blank=True, default="", help_text="What happened, if known.")
+
+
+class ShippedInputSerializer(serializers.Serializer):
+    shipped_on = serializers.DateField(required=False, help_text="Today if left out.")
+    tracking_number = serializers.CharField(
+        max_length=Referral._meta.get_field("tracking_number").max_length, required=False,
+        allow_blank=True, default="", help_text="The parcel service's, if there is one.")
+
+
 class DeliveryResultSerializer(serializers.ModelSerializer):
+    """``delivered_on``: the day the kit was handed over (delivered, collected or shipped)."""
+
     class Meta:
         model = Referral
         fields = ["code", "status", "delivered_on"]
+        read_only_fields = fields
+
+
+class ShippedResultSerializer(DeliveryResultSerializer):
+    tracking_number = serializers.CharField(read_only=True, help_text="Empty if none given.")
+
+    class Meta(DeliveryResultSerializer.Meta):
+        fields = [*DeliveryResultSerializer.Meta.fields, "tracking_number"]
         read_only_fields = fields

@@ -4,20 +4,29 @@ and its delivery slips; record a delivery. Lists are looked up through
 a 404 like one that does not exist."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from logistics.distribution import selectors, services
 from logistics.distribution.api.serializers import (
+    CollectedInputSerializer,
     DeliverInputSerializer,
     DeliveryFailedInputSerializer,
     DeliveryResultSerializer,
+    NotCollectedInputSerializer,
     PackInputSerializer,
     PackResultSerializer,
     PickListInputSerializer,
     PickListSerializer,
+    ShippedInputSerializer,
+    ShippedResultSerializer,
     TakeOffInputSerializer,
     TakeOffResultSerializer,
 )
@@ -41,7 +50,8 @@ class PickListScope:
 class PickListListCreateView(PickListScope, generics.ListAPIView):
     """The pick lists of your warehouse (a coordinator: of every warehouse), newest first.
     ``POST`` makes a new list: the warehouse's approved kits not yet on a list (and kits back
-    from a failed delivery), most urgent first, up to ``max_packages`` (default 20, at most
+    from a failed delivery) whose kit type's time window has opened (``window_opens``), most
+    urgent first (the earliest ``deliver_by``), up to ``max_packages`` (default 20, at most
     500); they become ``scheduled``. 409 when none is waiting."""
 
     permission_classes = [HasRequiredPermission]
@@ -190,6 +200,47 @@ class PickListRouteSheetView(DocumentView):
                             printing.route_sheet_filename(pick_list))
 
 
+SIZE = OpenApiParameter(
+    "size", str, enum=list(printing.LABEL_SIZES),
+    description="``a4``: A4 sheets of 8 labels (2 × 4, 99.1 × 67.7 mm, as Avery L7165); "
+                "``10x15``: one 10 × 15 cm label a page.")
+
+
+@extend_schema(responses={
+    (200, "application/pdf"): PDF, 404: NOT_FOUND,
+    409: OpenApiResponse(description="No kit on the list is still to go to a pick-up point."),
+})
+class PickListPickupNotesView(DocumentView):
+    """A pick-up note per kit on the list for a pick-up point still to go out (name, point's
+    address and hours, contents): each print is recorded in the audit log."""
+
+    def get(self, request, **kwargs):
+        pick_list = self.get_object()
+        return pdf_response(printing.pick_list_pickup_notes_pdf(pick_list, user=request.user),
+                            printing.pick_list_pickup_notes_filename(pick_list))
+
+
+@extend_schema(parameters=[SIZE], responses={
+    (200, "application/pdf"): PDF,
+    400: OpenApiResponse(description="An unknown `size`."),
+    404: NOT_FOUND,
+    409: OpenApiResponse(description=(
+        "No kit on the list is still to be sent by post (`no_slips`), or the foundation has no "
+        "return address (`no_return_address`).")),
+})
+class PickListLabelsView(DocumentView):
+    """Address labels for the list's kits by post still to go out, in the list's order: name
+    and address, the foundation's return address as sender, no content description. Each
+    print is recorded in the audit log."""
+
+    def get(self, request, **kwargs):
+        pick_list = self.get_object()
+        size = request.query_params.get("size") or printing.A4_SHEET.code
+        return pdf_response(printing.pick_list_labels_pdf(pick_list, user=request.user,
+                                                          size=size),
+                            printing.pick_list_labels_filename(pick_list, size))
+
+
 # ---------------------------------------------------------------------------------------------
 # Deliveries and the slip of one referral, under /referrals/{code}/
 
@@ -204,7 +255,7 @@ class DeliveryActionView(ReferralScope, generics.GenericAPIView):
     input_serializer_class = DeliverInputSerializer
 
     def get_serializer_class(self):
-        return DeliveryResultSerializer
+        return self.serializer_class
 
     def post(self, request, code):
         services.refuse_if_delivered_out_of_sight(request.user, code)
@@ -212,12 +263,12 @@ class DeliveryActionView(ReferralScope, generics.GenericAPIView):
         data = self.input_serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
         referral = self.act(referral, **data.validated_data)
-        return Response(DeliveryResultSerializer(referral).data)
+        return Response(self.serializer_class(referral).data)
 
 
-def delivery_schema(input_serializer):
+def delivery_schema(input_serializer, result_serializer=DeliveryResultSerializer):
     return extend_schema_view(post=extend_schema(request=input_serializer, responses={
-        200: DeliveryResultSerializer,
+        200: result_serializer,
         400: OpenApiResponse(description="Invalid fields, listed in `errors`."),
         404: OpenApiResponse(description="No such referral within your scope."),
         409: OpenApiResponse(description=(
@@ -249,15 +300,46 @@ class ReferralDeliveryFailedView(DeliveryActionView):
                                                  reason=reason)
 
 
-@extend_schema(responses={
-    (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="A PDF document."),
-    404: OpenApiResponse(description="No such referral within your scope."),
-    409: OpenApiResponse(description="The kit is not on its way."),
-})
-class ReferralSlipView(ReferralScope, generics.GenericAPIView):
-    """The delivery slip of one kit on its way (scheduled, packed or back after a failed
-    delivery). Each print is recorded in the audit log."""
+@delivery_schema(CollectedInputSerializer)
+class ReferralCollectedView(DeliveryActionView):
+    """The family collected the pick-up kit at its point, on ``collected_on`` (today if left
+    out; not in the future, not before packing); also after it was recorded as not
+    collected."""
 
+    input_serializer_class = CollectedInputSerializer
+
+    def act(self, referral, collected_on=None):
+        return services.record_collected(referral=referral, user=self.request.user,
+                                           collected_on=collected_on)
+
+
+@delivery_schema(NotCollectedInputSerializer)
+class ReferralNotCollectedView(DeliveryActionView):
+    """Nobody came for the pick-up kit: it waits at the point as ``not_collected`` and the
+    nurse is told. (``manage.py mark_not_collected`` records this by itself after
+    ``PICKUP_COLLECT_WEEKS``.)"""
+
+    input_serializer_class = NotCollectedInputSerializer
+
+    def act(self, referral, reason=""):
+        return services.record_not_collected(referral=referral, user=self.request.user,
+                                               reason=reason)
+
+
+@delivery_schema(ShippedInputSerializer, ShippedResultSerializer)
+class ReferralShippedView(DeliveryActionView):
+    """The kit by post went to the parcel service on ``shipped_on`` (today if left out), with
+    its ``tracking_number`` if there is one; the nurse sees it."""
+
+    input_serializer_class = ShippedInputSerializer
+    serializer_class = ShippedResultSerializer
+
+    def act(self, referral, shipped_on=None, tracking_number=""):
+        return services.record_shipped(referral=referral, user=self.request.user,
+                                         shipped_on=shipped_on, tracking_number=tracking_number)
+
+
+class ReferralDocumentView(ReferralScope, generics.GenericAPIView):
     permission_classes = [HasRequiredPermission]
     required_permission = "logistics.view_picklist"
     throttle_classes = [ScopedRateThrottle]
@@ -265,6 +347,49 @@ class ReferralSlipView(ReferralScope, generics.GenericAPIView):
 
     def perform_content_negotiation(self, request, force=False):
         return super().perform_content_negotiation(request, force=True)
+
+
+@extend_schema(responses={
+    (200, "application/pdf"): PDF,
+    404: OpenApiResponse(description="No such referral within your scope."),
+    409: OpenApiResponse(description="Not a pick-up kit, or not on its way."),
+})
+class ReferralPickupNoteView(ReferralDocumentView):
+    """The pick-up note of one kit for a pick-up point, on its way or waiting there. Each
+    print is recorded in the audit log."""
+
+    def get(self, request, code):
+        referral = self.get_object()
+        return pdf_response(printing.referral_pickup_note_pdf(referral, user=request.user),
+                            printing.referral_pickup_note_filename(referral))
+
+
+@extend_schema(parameters=[SIZE], responses={
+    (200, "application/pdf"): PDF,
+    400: OpenApiResponse(description="An unknown `size`."),
+    404: OpenApiResponse(description="No such referral within your scope."),
+    409: OpenApiResponse(description=(
+        "Not a kit by post, not on its way, or the foundation has no return address.")),
+})
+class ReferralLabelView(ReferralDocumentView):
+    """The address label of one kit by post: by default one 10 × 15 cm label. Each print is
+    recorded in the audit log."""
+
+    def get(self, request, code):
+        referral = self.get_object()
+        size = request.query_params.get("size") or printing.SINGLE.code
+        return pdf_response(printing.referral_label_pdf(referral, user=request.user, size=size),
+                            printing.referral_label_filename(referral, size))
+
+
+@extend_schema(responses={
+    (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="A PDF document."),
+    404: OpenApiResponse(description="No such referral within your scope."),
+    409: OpenApiResponse(description="The kit is not on its way."),
+})
+class ReferralSlipView(ReferralDocumentView):
+    """The delivery slip of one kit on its way (scheduled, packed or back after a failed
+    delivery). Each print is recorded in the audit log."""
 
     def get(self, request, code):
         referral = self.get_object()

@@ -1,8 +1,10 @@
-"""What the pick list and the delivery slips show, as plain data.
+"""What the pick list, the delivery slips, the route sheet, the pick-up notes and the address
+labels show, as plain data.
 
 The renderers take these objects and nothing else, so what personal data reaches paper is decided
-here: a ``Package`` (pick list) has no name, address or phone; a ``Slip`` has no income or
-household; a ``Stop`` (route sheet) has no name either.
+here: a ``Package`` (pick list) has no name, address or phone; a ``Slip`` and a ``PickupNote``
+have no income or household; a ``Stop`` (route sheet) has no name either; a ``Label`` has nothing
+but the recipient's name and address: no content description, nothing of the kit.
 """
 
 from dataclasses import dataclass, field
@@ -31,6 +33,9 @@ class Package:
     notes: tuple[str, ...] = ()
     # Packed earlier and back after a failed delivery: take the packed box, pick nothing.
     already_packed: bool = False
+    # How the kit reaches the family, as the list's heading over its group ("delivery at the
+    # door", "pick-up point", "by post"); the packages come grouped by it.
+    method: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,3 +97,47 @@ class RouteSheetContent:
     number: int  # the pick list's
     printed_on: date
     stops: tuple[Stop, ...]  # in postcode order
+
+
+@dataclass(frozen=True)
+class PickupNote:
+    """Goes with a kit to its pick-up point: whose kit it is, where and when it is collected,
+    what the parent brings. Nothing about income or household."""
+
+    code: str
+    recipient: str  # first and last name: the point's volunteer hands the kit to this person
+    point_name: str
+    point_address_lines: tuple[str, ...]  # street and number; postcode and city
+    opening_hours: str
+    kit_type: str
+    babies: int
+    lines: tuple[Line, ...]
+    collect_weeks: int  # how long the kit waits at the point
+    # What the QR code opens: the kit's page to record its collection.
+    delivery_url: str = ""
+
+
+@dataclass(frozen=True)
+class PickupNotesContent:
+    foundation: str
+    contact_line: str
+    warehouse: str
+    notes: tuple[PickupNote, ...]
+    pick_list_number: int | None = None
+    printed_on: date = field(default_factory=date.today)
+
+
+@dataclass(frozen=True)
+class Label:
+    """An address label for a kit sent by post: the recipient, and a reference the warehouse
+    matches the box with. No content description: a plain box stays plain."""
+
+    recipient: str
+    address_lines: tuple[str, ...]  # street and number; postcode and city
+    reference: str  # the referral code's number, e.g. "2026-00042"
+
+
+@dataclass(frozen=True)
+class LabelsContent:
+    sender_lines: tuple[str, ...]  # the foundation's return address; may be empty
+    labels: tuple[Label, ...]

@@ -324,19 +324,23 @@ class SlipPage(Flowable):
         return y
 
     def _draw_receipt(self, canvas, top: float) -> None:
-        """Lines to write on, each with its label below: name, signature, date."""
-        fields = ((_("Received by (name)"), 0.42), (_("Signature"), 0.36), (_("Date"), 0.22))
-        gap = 5 * mm
-        usable = self.width - gap * (len(fields) - 1)
-        x = 0.0
-        line_y = top - 11 * mm
-        canvas.setLineWidth(0.8)
-        for label, share in fields:
-            field_width = usable * share
-            canvas.line(x, line_y, x + field_width, line_y)
-            canvas.setFont(FONT, LABEL)
-            canvas.drawString(x, line_y - LABEL - 1, fit_text(label, FONT, LABEL, field_width))
-            x += field_width + gap
+        draw_receipt(canvas, self.width, top, _("Received by (name)"))
+
+
+def draw_receipt(canvas, width: float, top: float, name_label: str) -> None:
+    """Lines to write on, each with its label below: name, signature, date."""
+    fields = ((name_label, 0.42), (_("Signature"), 0.36), (_("Date"), 0.22))
+    gap = 5 * mm
+    usable = width - gap * (len(fields) - 1)
+    x = 0.0
+    line_y = top - 11 * mm
+    canvas.setLineWidth(0.8)
+    for label, share in fields:
+        field_width = usable * share
+        canvas.line(x, line_y, x + field_width, line_y)
+        canvas.setFont(FONT, LABEL)
+        canvas.drawString(x, line_y - LABEL - 1, fit_text(label, FONT, LABEL, field_width))
+        x += field_width + gap
 
 
 class DeliverySlipsPDF(PDFDocument):

@@ -13,15 +13,20 @@ from django.utils.translation import ngettext
 
 from logistics.distribution import selectors
 from logistics.distribution.documents.content import (
+    Label,
+    LabelsContent,
     Line,
     Package,
     PickListContent,
+    PickupNote,
+    PickupNotesContent,
     RouteSheetContent,
     Slip,
     SlipsContent,
     Stop,
 )
 from logistics.models import (
+    DeliveryMethod,
     KitComponent,
     PickList,
     Referral,
@@ -29,6 +34,7 @@ from logistics.models import (
     Unit,
     settings_of,
 )
+from logistics.referrals.codes import PREFIX
 from logistics.referrals.rules import goods_packed
 from startpakket.models import Organisation
 from startpakket.roles import OrganisationKind
@@ -57,20 +63,27 @@ def _lines(referral: Referral) -> tuple[Line, ...]:
 
 
 def _notes(referral: Referral) -> tuple[str, ...]:
-    if referral.babies < 2:
-        return ()
-    return (ngettext(
-        "For %(babies)d babies: the baby clothes are counted for each of them.",
-        "For %(babies)d babies: the baby clothes are counted for each of them.",
-        referral.babies) % {"babies": referral.babies},)
+    notes = []
+    if referral.babies >= 2:
+        notes.append(ngettext(
+            "For %(babies)d babies: the baby clothes are counted for each of them.",
+            "For %(babies)d babies: the baby clothes are counted for each of them.",
+            referral.babies) % {"babies": referral.babies})
+    if referral.delivery_method == DeliveryMethod.PICKUP and referral.pickup_point:
+        notes.append(_("For pick-up point %(point)s, with its pick-up note.")
+                     % {"point": referral.pickup_point.name})
+    elif referral.delivery_method == DeliveryMethod.POST:
+        notes.append(_("By post: a plain box, nothing on it but the address label."))
+    return tuple(notes)
 
 
 def pick_list_content(pick_list: PickList) -> PickListContent:
     """The list as it is now: the referrals still on it, in its order. No names or addresses:
     a ``Package`` has no field for them."""
-    entries = list(selectors.current_entries(pick_list).prefetch_related(
-        Prefetch("referral__reservation__lines",
-                 queryset=_LINES.queryset)))
+    entries = selectors.by_method(
+        selectors.current_entries(pick_list).select_related("referral__pickup_point")
+        .prefetch_related(Prefetch("referral__reservation__lines", queryset=_LINES.queryset)),
+        lambda entry: entry.referral.delivery_method)
     packages = []
     # In the order the items first come in the packages, so a walk follows the kits' order.
     totals: dict[str, list] = {}  # SKU → [item, quantity]
@@ -78,7 +91,8 @@ def pick_list_content(pick_list: PickList) -> PickListContent:
         referral = entry.referral
         package = Package(code=referral.code, kit_type=referral.kit_type.name,
                           babies=referral.babies, lines=_lines(referral),
-                          notes=_notes(referral), already_packed=goods_packed(referral))
+                          notes=_notes(referral), already_packed=goods_packed(referral),
+                          method=referral.get_delivery_method_display())
         packages.append(package)
         if package.already_packed:
             continue
@@ -125,16 +139,19 @@ def with_slip_data(referrals):
             _LINES))
 
 
-def slip_referrals_of(pick_list: PickList) -> list[Referral]:
-    """The kits on the list that still have to be delivered, in the list's order, fetched
-    ``with_slip_data``."""
-    return list(with_slip_data(selectors.still_to_deliver(pick_list))
-                .order_by("pick_list_entries__position"))
+def slip_referrals_of(pick_list: PickList, method: str = DeliveryMethod.DELIVERY
+                      ) -> list[Referral]:
+    """The kits on the list of a delivery ``method`` that still have to go out, in the list's
+    order, fetched ``with_slip_data``: for slips those delivered at the door, for pick-up notes
+    and address labels the others."""
+    return list(with_slip_data(selectors.still_to_deliver(pick_list, method))
+                .select_related("pickup_point").order_by("pick_list_entries__position"))
 
 
 def slip_referral(referral: Referral) -> tuple[Referral, PickList | None]:
     """One referral fetched ``with_slip_data``, and the list it is on now (if any)."""
-    referral = with_slip_data(Referral.objects.filter(pk=referral.pk)).get()
+    referral = with_slip_data(Referral.objects.filter(pk=referral.pk)
+                              .select_related("pickup_point")).get()
     entry = referral.pick_list_entries.filter(removed_at__isnull=True).select_related(
         "pick_list").first()
     return referral, entry.pick_list if entry else None
@@ -144,8 +161,7 @@ def slips_content(referrals: list[Referral], *, warehouse, pick_list: PickList |
                   ) -> SlipsContent:
     """Slips for ``referrals`` (fetched ``with_slip_data``). Only name, address, phone, language
     and notes of the family: nothing of the household or the income."""
-    foundation = (Organisation.objects.active().of_kind(OrganisationKind.FOUNDATION)
-                  .select_related("logistics_settings").first())
+    foundation = _foundation()
     return SlipsContent(
         foundation=foundation.name if foundation else _("Startpakket"),
         contact_line=settings_of(foundation).contact_line if foundation else "",
@@ -159,7 +175,7 @@ def slips_content(referrals: list[Referral], *, warehouse, pick_list: PickList |
 def route_referrals_of(pick_list: PickList) -> list[Referral]:
     """The list's kits still to deliver in postcode order, then by street and number: the
     driver's route."""
-    return list(selectors.still_to_deliver(pick_list)
+    return list(selectors.still_to_deliver(pick_list, DeliveryMethod.DELIVERY)
                 .order_by("postcode", "street", "house_number", "house_number_suffix", "code")
                 .only("code", "postcode", "city", "street", "house_number",
                       "house_number_suffix", "phone", "delivery_notes"))
@@ -177,4 +193,59 @@ def route_sheet_content(referrals: list[Referral], *, pick_list: PickList) -> Ro
                          phone=referral.phone.as_national if referral.phone else "",
                          delivery_notes=referral.delivery_notes)
                     for referral in referrals),
+    )
+
+
+def _foundation() -> Organisation | None:
+    return (Organisation.objects.active().of_kind(OrganisationKind.FOUNDATION)
+            .select_related("logistics_settings").first())
+
+
+def pickup_notes_content(referrals: list[Referral], *, warehouse,
+                         pick_list: PickList | None = None) -> PickupNotesContent:
+    """Pick-up notes for ``referrals`` (fetched ``with_slip_data`` and their pick-up point):
+    the family's name, the point's address and hours, the contents. Nothing of the household
+    or the income: a ``PickupNote`` has no field for them."""
+    foundation = _foundation()
+    return PickupNotesContent(
+        foundation=foundation.name if foundation else _("Startpakket"),
+        contact_line=settings_of(foundation).contact_line if foundation else "",
+        warehouse=warehouse.name,
+        notes=tuple(PickupNote(
+            code=referral.code,
+            recipient=f"{referral.parent_first_name} {referral.parent_last_name}",
+            point_name=referral.pickup_point.name,
+            point_address_lines=referral.pickup_point.address_lines,
+            opening_hours=referral.pickup_point.opening_hours,
+            kit_type=referral.kit_type.name,
+            babies=referral.babies,
+            lines=_lines(referral),
+            collect_weeks=settings.PICKUP_COLLECT_WEEKS,
+            delivery_url=delivery_page_url(referral.code),
+        ) for referral in referrals),
+        pick_list_number=pick_list.number if pick_list else None,
+        printed_on=timezone.localdate(),
+    )
+
+
+def return_address() -> tuple[str, ...]:
+    """The foundation's return address (its ``OrganisationSettings``), line by line; empty when
+    none is set."""
+    foundation = _foundation()
+    text = settings_of(foundation).return_address if foundation else ""
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def labels_content(referrals: list[Referral], sender: tuple[str, ...]) -> LabelsContent:
+    """Address labels for ``referrals``: name and address only, the city in capitals as the
+    post office reads it; as reference the code's number without its prefix, which names the
+    product. No kit type, no contents, no foundation name unless the return address holds it."""
+    return LabelsContent(
+        sender_lines=sender,
+        labels=tuple(Label(
+            recipient=f"{referral.parent_first_name} {referral.parent_last_name}",
+            address_lines=(referral.address_line,
+                           f"{referral.postcode}  {referral.city.upper()}"),
+            reference=referral.code.removeprefix(f"{PREFIX}-"),
+        ) for referral in referrals),
     )

@@ -3,6 +3,8 @@
 No names or addresses: a package is known on paper by its referral code only (see ``content``).
 """
 
+import itertools
+
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -351,11 +353,14 @@ class PickListPDF(PDFDocument):
         sku_width = min(max((text_width(sku, FONT, SMALL) for sku in skus), default=0), MAX_SKU)
         story: list[Flowable] = [Heading(_("Totals for this list"), tuple(sentences)),
                                  Totals(content.totals, sku_width)]
-        if content.packages:
-            story.append(Heading(_("Packages")))
-            page_height = self.frame_height
-            story.extend(PackageBlock(package, page_height, sku_width)
-                         for package in content.packages)
+        page_height = self.frame_height
+        # A heading over each delivery method's group (the packages come grouped).
+        for method, group in itertools.groupby(content.packages, key=lambda p: p.method):
+            group = list(group)
+            heading = _("Packages") if not method else _(
+                "Packages: %(method)s (%(count)s)") % {"method": method, "count": len(group)}
+            story.append(Heading(heading))
+            story.extend(PackageBlock(package, page_height, sku_width) for package in group)
         return story
 
 

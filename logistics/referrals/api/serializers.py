@@ -13,9 +13,11 @@ from eligibility import rules, snapshot
 from eligibility.api.serializers import DecisionSerializer, HouseholdSerializer, IncomeSerializer
 from eligibility.models import Outcome
 from logistics.models import (
+    DeliveryMethod,
     EligibilityOverride,
     KitType,
     Language,
+    PickupPoint,
     Referral,
     ReferralStatusChange,
     Warehouse,
@@ -66,6 +68,15 @@ class ReferralInputSerializer(serializers.Serializer):
     kit_type = CodeRelatedField(slug_field="code", queryset=KitType.objects.all(),
                                 help_text="A kit type in use, with contents.")
     delivery_notes = _optional_text("delivery_notes")
+    delivery_method = serializers.ChoiceField(
+        choices=DeliveryMethod.choices, default=DeliveryMethod.DELIVERY,
+        help_text="``delivery``: a volunteer at the door; ``pickup``: collected at a pick-up "
+                  "point (``pickup_point`` required); ``post``: a plain box by post.")
+    pickup_point = CodeRelatedField(
+        slug_field="code", queryset=PickupPoint.objects.all(), required=False, allow_null=True,
+        default=None,
+        help_text="Code of an active pick-up point (``GET /pickup-points/``), for ``pickup`` "
+                  "only; refused with another method.")
     consent = serializers.BooleanField(
         help_text="The parent agrees to share these data; must be true.")
     household = HouseholdSerializer()
@@ -120,11 +131,23 @@ class NationalPhoneField(serializers.Field):
         return value.as_international
 
 
+class PickupPointSerializer(serializers.ModelSerializer):
+    """A pick-up point as the nurse tells the family about it."""
+
+    warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = PickupPoint
+        fields = ["code", "name", "address", "postcode", "city", "opening_hours", "warehouse"]
+        read_only_fields = fields
+
+
 # What a volunteer needs to pack and deliver; nothing about money or the household.
 DELIVERY_FIELDS = [
     "code", "status", "parent_first_name", "parent_last_name", "phone", "language", "street",
-    "house_number", "house_number_suffix", "postcode", "city", "due_date", "deliver_by",
-    "babies", "kit_type", "delivery_notes", "warehouse",
+    "house_number", "house_number_suffix", "postcode", "city", "due_date", "window_opens",
+    "deliver_by", "babies", "kit_type", "delivery_notes", "warehouse", "delivery_method",
+    "pickup_point", "tracking_number",
 ]
 
 
@@ -136,14 +159,32 @@ class WarehouseReferralSerializer(serializers.ModelSerializer):
     postcode = serializers.CharField(
         read_only=True, label=Referral._meta.get_field("postcode").verbose_name,
         help_text="1234 AB; 1234 once anonymised.")
-    deliver_by = serializers.DateField(read_only=True,
-                                       help_text="Six weeks before the due date.")
+    window_opens = serializers.DateField(
+        read_only=True, help_text="The first day the kit may be delivered: its kit type's time "
+                                  "window opens (e.g. 16 weeks before the due date for a first "
+                                  "kit, 13 weeks after the birth for a follow-up kit). It goes on "
+                                  "no pick list before.")
+    deliver_by = serializers.DateField(
+        read_only=True, help_text="The day the kit should be with the family: the end of its kit "
+                                  "type's time window (e.g. 6 weeks before the due date for a "
+                                  "first kit, 26 weeks after the birth for a follow-up kit). "
+                                  "Two weeks before it the kit is at risk, after it late.")
     kit_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
     warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    pickup_point = PickupPointSerializer(
+        read_only=True, allow_null=True,
+        help_text="Where the family collects a ``pickup`` kit; null for the other methods.")
+    tracking_number = serializers.CharField(
+        read_only=True, label=capfirst(Referral._meta.get_field("tracking_number").verbose_name),
+        help_text="The parcel's tracking number once a ``post`` kit is shipped, if the "
+                  "volunteer gave one; else empty.")
     actions = serializers.SerializerMethodField(
         help_text="What you may do to this referral now (``available_actions``): each is a "
                   "POST to ``/referrals/{code}/<action>/`` (``delivery_failed``: "
-                  "``/delivery-failed/``), except ``print_slip``: GET ``/delivery-slip/``.")
+                  "``/delivery-failed/``, ``not_collected``: ``/not-collected/``), except the "
+                  "documents, a GET: ``print_slip`` ``/delivery-slip/``, "
+                  "``print_pickup_note`` ``/pickup-note/``, ``print_label`` "
+                  "``/address-label/``.")
 
     class Meta:
         model = Referral
@@ -174,6 +215,12 @@ class ReferralSerializer(WarehouseReferralSerializer):
                   "stays).")
     outcome = serializers.SerializerMethodField(
         help_text="What counts: the coordinator's override if set, else the check's outcome.")
+    follows = serializers.SerializerMethodField(
+        help_text="For a follow-up kit: the code of the referral whose kit it follows; else "
+                  "null.")
+    follow_up = serializers.SerializerMethodField(
+        help_text="The code of this referral's follow-up kit, once planned (status "
+                  "``planned`` until its time window opens); else null.")
     # Declared rather than taken from the model: DRF drops ``allow_blank`` from read-only model
     # fields, so the schema would call their usual value, empty, invalid.
     email = serializers.CharField(
@@ -189,8 +236,8 @@ class ReferralSerializer(WarehouseReferralSerializer):
         fields = [
             *WarehouseReferralSerializer.Meta.fields, "organisation", "referred_by", "email",
             "consent", "consent_date", "household", "incomes", "eligibility", "outcome",
-            "eligibility_override", "override_reason", "created_at", "updated_at",
-            "anonymised_at",
+            "eligibility_override", "override_reason", "follows", "follow_up", "created_at",
+            "updated_at", "anonymised_at",
         ]
         read_only_fields = fields
 
@@ -214,6 +261,21 @@ class ReferralSerializer(WarehouseReferralSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=Outcome.choices))
     def get_outcome(self, referral: Referral) -> str:
         return outcome_of(referral)
+
+    # Lists read the codes annotated by ``selectors.with_follow_up_codes``; a referral just made
+    # or changed is read through its relations.
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_follows(self, referral: Referral) -> str | None:
+        if hasattr(referral, "follows_code"):
+            return referral.follows_code
+        return referral.follows.code if referral.follows_id else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_follow_up(self, referral: Referral) -> str | None:
+        if hasattr(referral, "follow_up_code"):
+            return referral.follow_up_code
+        follow_up = Referral.objects.filter(follows=referral).values_list("code", flat=True)
+        return follow_up.first()
 
 
 class CoordinatorReferralSerializer(ReferralSerializer):

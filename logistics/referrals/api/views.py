@@ -19,12 +19,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from logistics.models import Referral
-from logistics.referrals import selectors, services
+from logistics.referrals import follow_ups, selectors, services
 from logistics.referrals.api.serializers import (
     ApproveInputSerializer,
     CancelInputSerializer,
     CoordinatorReferralSerializer,
     OverrideInputSerializer,
+    PickupPointSerializer,
     ReasonInputSerializer,
     ReferralInputSerializer,
     ReferralSerializer,
@@ -62,10 +63,11 @@ class ReferralScope:
         if getattr(self, "swagger_fake_view", False):
             return Referral.objects.none()  # the schema asks only which model, e.g. for filters
         user = self.request.user
-        referrals = selectors.referrals_for(user).select_related("referred_by")
+        referrals = selectors.with_follow_up_codes(
+            selectors.referrals_for(user).select_related("referred_by"))
         if user.has_role(Role.COORDINATOR):
             referrals = selectors.with_duplicate_flag(referrals)
-        return referrals.order_by("due_date", "id")
+        return referrals.order_by("deliver_by", "id")
 
     def get_serializer_class(self):
         if getattr(self, "swagger_fake_view", False):
@@ -248,6 +250,18 @@ class ReferralCancelView(ReferralActionView):
                                  return_goods=return_to_stock)
 
 
+@action_schema(ReasonInputSerializer, 409)
+class ReferralStopView(ReferralActionView):
+    """Stop a planned follow-up kit (the family moved, or does not want it), with a reason: the
+    referring organisation's referrers, and coordinators. 409 once it is no longer planned."""
+
+    permission_classes = [CanCancelReferral]
+    required_permission = "logistics.view_referral"
+
+    def act(self, referral, reason):
+        follow_ups.stop_follow_up(referral=referral, user=self.request.user, reason=reason)
+
+
 @action_schema(OverrideInputSerializer, 409)
 class ReferralOverrideView(ReferralActionView):
     """Set the eligibility outcome by hand, with a reason (e.g. debt restructuring), while the
@@ -258,3 +272,15 @@ class ReferralOverrideView(ReferralActionView):
     def act(self, referral, outcome, reason):
         services.override_eligibility(referral=referral, user=self.request.user,
                                       outcome=outcome, reason=reason)
+
+
+class PickupPointListView(generics.ListAPIView):
+    """The active pick-up points a referral can name (``pickup_point``), by name: where a
+    family collects its kit, with address and opening hours."""
+
+    permission_classes = [HasRequiredPermission]
+    required_permission = "logistics.view_referral"
+    serializer_class = PickupPointSerializer
+
+    def get_queryset(self):
+        return selectors.pickup_points()

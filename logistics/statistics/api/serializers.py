@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from logistics.models import Municipality
+from logistics.models import DeliveryMethod, Municipality
 from logistics.statistics import exports, figures
 
 MONTH_HELP = "A month as YYYY-MM, e.g. 2026-10."
@@ -123,6 +123,10 @@ class DistributionRowSerializer(CountsSerializer):
         required=False, allow_null=True,
         help_text="CBS code; null: no municipality covers the postcode (\"unknown\").")
     municipality_name = serializers.CharField(required=False)
+    method = serializers.ChoiceField(
+        choices=DeliveryMethod.choices, required=False,
+        help_text="Delivery method: `delivery` (at the door), `pickup` (pick-up point), `post`.")
+    method_name = serializers.CharField(required=False)
 
 
 class DistributionSerializer(serializers.Serializer):

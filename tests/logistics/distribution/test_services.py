@@ -23,7 +23,7 @@ from logistics.stock import services as stock
 from logistics.stock.ledger import find_drift
 from startpakket.errors import FieldError
 from tests.factories import WarehouseFactory, make_referral
-from tests.helpers import approved_kits, kit_requirements
+from tests.helpers import approved_kits, kit_requirements, move_due_date
 
 pytestmark = pytest.mark.django_db
 S = ReferralStatus
@@ -38,8 +38,7 @@ def test_a_list_takes_the_most_urgent_waiting_kits_up_to_the_maximum(
         warehouse, warehouse_user, coordinator, referrer):
     referrals = approved_kits(warehouse, coordinator, referrer, 4)
     # The last one made is due first.
-    referrals[3].due_date = datetime.date.today() + datetime.timedelta(days=60)
-    referrals[3].save(update_fields=["due_date"])
+    move_due_date([referrals[3]], datetime.date.today() + datetime.timedelta(days=60))
 
     pick_list = pick_lists.create_pick_list(warehouse=warehouse, user=warehouse_user,
                                             max_packages=2)

@@ -16,15 +16,21 @@ ALL_STATUSES = [status.value for status in ReferralStatus]
 # Role (seen from the referral) → status → the actions, literally. A status not named: none.
 EXPECTED = {
     "coordinator": {
+        "planned": {"stop"},
         "submitted": {"approve", "reject", "ask", "override", "cancel"},
         "needs_info": {"cancel"},
         "approved": {"cancel"},
         "scheduled": {"cancel", "print_slip"},
         "packed": {"deliver", "delivery_failed", "cancel", "print_slip"},
         "delivery_failed": {"cancel", "print_slip"},
+        # Still open (at a pick-up point); of the hand-over actions only a pick-up kit's
+        # (tests/logistics/distribution/test_methods.py).
+        "not_collected": {"cancel"},
     },
-    # The referring organisation withdraws before a decision, and answers a question.
+    # The referring organisation withdraws before a decision, answers a question, and stops a
+    # planned follow-up kit.
     "own referrer": {
+        "planned": {"stop"},
         "submitted": {"cancel"},
         "needs_info": {"resubmit", "cancel"},
     },

@@ -39,13 +39,14 @@ S = ReferralStatus
 
 DELIVERY_FIELDS = {
     "code", "status", "parent_first_name", "parent_last_name", "phone", "language", "street",
-    "house_number", "house_number_suffix", "postcode", "city", "due_date", "deliver_by",
-    "babies", "kit_type", "delivery_notes", "warehouse", "actions",
+    "house_number", "house_number_suffix", "postcode", "city", "due_date", "window_opens",
+    "deliver_by", "babies", "kit_type", "delivery_notes", "warehouse", "actions",
+    "delivery_method", "pickup_point", "tracking_number",
 }
 REFERRER_FIELDS = DELIVERY_FIELDS | {
     "organisation", "referred_by", "email", "consent", "consent_date", "household", "incomes",
-    "eligibility", "outcome", "eligibility_override", "override_reason", "created_at",
-    "updated_at", "anonymised_at",
+    "eligibility", "outcome", "eligibility_override", "override_reason", "follows",
+    "follow_up", "created_at", "updated_at", "anonymised_at",
 }
 COORDINATOR_FIELDS = REFERRER_FIELDS | {"possible_duplicate"}
 DECISION_FIELDS = {
@@ -111,6 +112,8 @@ def test_a_referrer_submits_a_referral_and_sees_the_decision_at_once(token_clien
     assert body["eligibility"]["counted_income"] == "1200.00"
     assert body["eligibility"]["excluded_income"] == "300.00"
     assert body["eligibility"]["explanation"]
+    # The first kit's window: from 16 to 6 weeks before the due date.
+    assert body["window_opens"] == (today() + datetime.timedelta(days=120 - 112)).isoformat()
     assert body["deliver_by"] == (today() + datetime.timedelta(days=120 - 42)).isoformat()
 
     referral = Referral.objects.get(code=body["code"])

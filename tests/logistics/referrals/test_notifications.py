@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from logistics.distribution import services as distribution
-from logistics.models import ReferralMail, ReferralMailSettings, ReferralStatus
+from logistics.models import Referral, ReferralMail, ReferralMailSettings, ReferralStatus
 from logistics.referrals import services
 from startpakket.roles import Role
 from tests.factories import (
@@ -136,12 +136,16 @@ def test_the_nurse_hears_of_delivery_and_of_a_failed_one_in_her_language(
                               {"delivered_on": timezone.localdate().isoformat()})
         warehouse_client.post(f"/referrals/{failed.code}/delivery-failed/",
                               {"reason": "Niemand thuis"})
-    first, second = mail.outbox
-    assert first.to == second.to == [referrer.email]
+    # The delivered first kit's follow-up kit is planned, and she hears of that too.
+    first, planned, second = mail.outbox
+    follow_up = Referral.objects.get(follows=delivered)
+    assert first.to == planned.to == second.to == [referrer.email]
     assert first.subject == f"Referral {delivered.code}: kit delivered"
+    assert planned.subject == f"Follow-up kit {follow_up.code} planned"
+    assert delivered.code in planned.body
     assert second.subject == f"Referral {failed.code}: delivery failed"
     assert "Niemand thuis" not in second.body
-    for message, referral in ((first, delivered), (second, failed)):
+    for message, referral in ((first, delivered), (planned, follow_up), (second, failed)):
         assert links(message) == [f"{SITE}/referrals/{referral.code}/"]
         assert "Achternaam" not in message.body  # approved_kits' family names
         assert_no_family_details(message)

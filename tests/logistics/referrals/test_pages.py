@@ -79,6 +79,12 @@ def test_every_field_of_the_form_has_a_label(referrer_client):
     assert page.status_code == 200
     html = page.content.decode()
     for field in page.context["form"].visible_fields():
+        if field.widget_type == "radioselect":
+            # A group of choices: its legend, and a label for each choice.
+            assert f"<legend>{field.label}</legend>" in html, field.name
+            for choice in field:
+                assert f'<label for="{choice.id_for_label}">' in html, field.name
+            continue
         assert f'<label for="{field.id_for_label}">' in html, field.name
     assert 'type="tel"' in html and 'type="date"' in html
     assert 'name="refer"' not in html  # refer only after a check

@@ -22,6 +22,7 @@ from logistics.referrals import retention, services
 from logistics.referrals import selectors as referral_selectors
 from startpakket.models import IdempotencyKey
 from tests.factories import make_referral, stock_for_kits
+from tests.helpers import move_due_date
 
 pytestmark = pytest.mark.django_db
 
@@ -259,7 +260,7 @@ def test_what_goes_and_what_stays(delivered, coordinator):
         incomes=(rules.Income("wages", Decimal("1500.00")),
                  rules.Income("child_benefit", Decimal("300.00"))),
     )
-    Referral.objects.filter(pk=referral.pk).update(due_date=due)
+    move_due_date([referral], due)
     referral.refresh_from_db()
     kept = {
         "status": referral.status, "organisation": referral.organisation_id,
@@ -289,6 +290,10 @@ def test_what_goes_and_what_stays(delivered, coordinator):
     } == kept
     assert referral.postcode == "3511"
     assert referral.due_date == due.replace(day=1)
+    # The window's days would tell the due date: they keep their month too.
+    assert (referral.window_opens, referral.deliver_by) == (
+        (due - datetime.timedelta(weeks=16)).replace(day=1),
+        (due - datetime.timedelta(weeks=6)).replace(day=1))
     assert referral.consent_date == today().replace(day=1)
     assert referral.eligibility["checked_on"] == today().replace(day=1).isoformat()
     assert referral.household == {"version": 1, "applicant_age": None, "has_partner": True,
@@ -311,9 +316,8 @@ def test_whether_the_kit_came_in_time_is_kept_when_the_due_date_loses_its_day(de
     """Delivered 50 and 20 days before the due date: 6 weeks is 42 days."""
     in_time, late = delivered(DELIVERY_DAYS), delivered(DELIVERY_DAYS)
     closed_on = today() - datetime.timedelta(days=DELIVERY_DAYS)
-    Referral.objects.filter(pk=in_time.pk).update(
-        due_date=closed_on + datetime.timedelta(days=50))
-    Referral.objects.filter(pk=late.pk).update(due_date=closed_on + datetime.timedelta(days=20))
+    move_due_date([in_time], closed_on + datetime.timedelta(days=50))
+    move_due_date([late], closed_on + datetime.timedelta(days=20))
 
     anonymise_referrals()
 

@@ -14,8 +14,8 @@ from logistics.models import (
     ReservationState,
     StockLevel,
 )
-from logistics.referrals import services
-from logistics.referrals.workflow import TransitionNotAllowed
+from logistics.referrals import follow_ups, services
+from logistics.referrals.workflow import NotNow, TransitionNotAllowed
 from logistics.stock import ledger
 from logistics.stock import services as stock
 from startpakket.errors import ConflictError, FieldError
@@ -197,13 +197,18 @@ STEPS = {
         referral=referral, user=referrer, reason="r"),
     "cancel": lambda referral, referrer, coordinator: services.cancel_referral(
         referral=referral, user=coordinator, reason="r"),
+    "stop": lambda referral, referrer, coordinator: follow_ups.stop_follow_up(
+        referral=referral, user=referrer, reason="r"),
 }
+# A planned follow-up kit is stopped, not cancelled (``NotNow``, a 409 as the others).
 ALLOWED_STEPS = {
+    ("planned", "stop"),
     ("submitted", "approve"), ("submitted", "reject"), ("submitted", "ask"),
     ("submitted", "cancel"),
     ("needs_info", "resubmit"), ("needs_info", "cancel"),
     ("approved", "cancel"), ("scheduled", "cancel"), ("packed", "cancel"),
     ("delivery_failed", "cancel"),
+    ("not_collected", "cancel"),  # still at the pick-up point
 }
 FORBIDDEN_STEPS = [(status, step) for status in S.values for step in STEPS
                    if (status, step) not in ALLOWED_STEPS]
@@ -214,7 +219,8 @@ def test_every_forbidden_step_is_refused(source, step, referrer, coordinator):
     referral = make_referral(referrer)
     referral.status = source
     referral.save(update_fields=["status"])
-    with pytest.raises(TransitionNotAllowed) as error:
+    with pytest.raises(TransitionNotAllowed if (source, step) != ("planned", "cancel")
+                       else NotNow) as error:
         STEPS[step](referral, referrer, coordinator)
     assert error.value.status == 409
     referral.refresh_from_db()

@@ -1,7 +1,7 @@
 """A small, hand-counted data set for the statistics: every status, two municipalities and a
 postcode none covers, two referring organisations, two kit types, events spread over January
 to March 2025 (and one before). Made through the services, then moved in time by updating
-``created_at``, the history's ``at`` and ``delivered_on``.
+``created_at``, the due date and the window's days, the history's ``at`` and ``delivered_on``.
 
 The expected figures are written out in the tests, counted by hand from ``PLAN``.
 """
@@ -25,6 +25,7 @@ from logistics.models import (
 from logistics.referrals import services
 from startpakket.roles import Role
 from tests.factories import OrganisationFactory, UserFactory, make_referral, stock_for_kits
+from tests.helpers import move_due_date
 
 AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
 
@@ -163,12 +164,13 @@ def _kit(code):
 
 
 def _pick_list(warehouse, volunteer, waiting, others):
-    """A pick list with exactly ``waiting`` on it: the ``others`` approved kits wait with a
-    later due date, and the list takes only as many as ``waiting``, most urgent first."""
-    soon = datetime.date.today() + datetime.timedelta(days=60)
-    later = datetime.date.today() + datetime.timedelta(days=200)
-    Referral.objects.filter(pk__in=[r.pk for r in waiting]).update(due_date=soon)
-    Referral.objects.filter(pk__in=[r.pk for r in others]).update(due_date=later)
+    """A pick list with exactly ``waiting`` on it: their kits' time windows open today, the
+    ``others``' months from now, and the list takes only as many as ``waiting``."""
+    today = datetime.date.today()
+    for referral in waiting:
+        move_due_date([referral],
+                      today - datetime.timedelta(weeks=referral.kit_type.window_opens_weeks))
+    move_due_date(others, today + datetime.timedelta(days=200))
     return distribution.create_pick_list(warehouse=warehouse, user=volunteer,
                                          max_packages=len(waiting))
 
@@ -177,8 +179,9 @@ def _move_in_time(referrals):
     for plan in PLAN:
         referral = referrals[plan.name]
         created = at(plan.created)
+        due = datetime.date.fromisoformat(plan.due)
         Referral.objects.filter(pk=referral.pk).update(
-            created_at=created, due_date=datetime.date.fromisoformat(plan.due),
+            created_at=created, due_date=due, **services.window_fields(referral.kit_type, due),
             delivered_on=(datetime.date.fromisoformat(plan.delivered_on)
                           if plan.delivered_on else None))
         history = ReferralStatusChange.objects.filter(referral=referral)

@@ -105,7 +105,8 @@ def test_key_figures(world):
     key = figures.key_figures(Q1)
     assert key.by_status == {
         "submitted": 1, "needs_info": 1, "approved": 1, "rejected": 1, "scheduled": 1,
-        "packed": 1, "delivered": 2, "delivery_failed": 1, "cancelled": 1}
+        "packed": 1, "delivered": 2, "delivery_failed": 1, "cancelled": 1,
+        "collected": 0, "not_collected": 0, "shipped": 0}
     assert key.approval_rate == Decimal("87.5")  # 7 of 8 decisions
     assert key.share_in_time == Decimal("66.7")  # 2 of 3
     # Days to approval: 2, 5, 1, 2, 18, 18, 1 → 1 1 2 [2] 5 18 18.
@@ -151,3 +152,18 @@ def test_in_time_at_the_edge(world, delivered_on, in_time):
     totals = figures.distribution(Period.parse("2025-02"), [], municipality="GM0344").totals
     # r2 (late) and r1.
     assert (totals["delivered"], totals["delivered_in_time"]) == (2, in_time)
+
+
+@pytest.mark.parametrize(("delivered_on", "in_time"), [
+    ("2025-09-30", 1),  # 13 weeks after the birth (1 July): the window opens
+    ("2025-12-30", 1),  # 26 weeks after: the last day of its window
+    ("2025-12-31", 0),  # a day later
+])
+def test_a_follow_up_kit_is_in_time_by_the_end_of_its_own_window(world, delivered_on, in_time):
+    """Not six weeks before the birth, which every follow-up kit is past."""
+    follow_up = world.referrals["r10"]  # packed, the baby born on 1 July 2025
+    Referral.objects.filter(pk=follow_up.pk).update(
+        status="delivered", delivered_on=datetime.date.fromisoformat(delivered_on))
+    month = Period.parse(delivered_on[:7])
+    totals = figures.distribution(month, [], municipality="GM0307").totals
+    assert (totals["delivered"], totals["delivered_in_time"]) == (1, in_time)
