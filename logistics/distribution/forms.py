@@ -123,13 +123,15 @@ def failed_form(data=None) -> ReasonForm:
     return ReasonForm(data, auto_id="id_failed_%s", label=_("What went wrong?"), multiline=True)
 
 
-# Per action of handing a kit over: the key pages know its form by, and the blank form.
+# Per action of handing a kit over: the key pages know its form by, and the form: blank, or
+# with the posted data.
 HANDING_OVER_FORMS = {
-    Action.DELIVER: ("deliver", lambda: DeliverForm(auto_id="id_deliver_%s")),
+    Action.DELIVER: ("deliver", lambda data=None: DeliverForm(data, auto_id="id_deliver_%s")),
     Action.DELIVERY_FAILED: ("failed", failed_form),
-    Action.COLLECTED: ("collected", lambda: CollectedForm(auto_id="id_collected_%s")),
+    Action.COLLECTED: ("collected",
+                       lambda data=None: CollectedForm(data, auto_id="id_collected_%s")),
     Action.NOT_COLLECTED: ("not_collected", not_collected_form),
-    Action.SHIPPED: ("shipped", lambda: ShippedForm(auto_id="id_shipped_%s")),
+    Action.SHIPPED: ("shipped", lambda data=None: ShippedForm(data, auto_id="id_shipped_%s")),
 }
 
 

@@ -11,25 +11,22 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from logistics.distribution import selectors, services
 from logistics.distribution.documents import printing
 from logistics.distribution.forms import (
-    CollectedForm,
-    DeliverForm,
+    HANDING_OVER_FORMS,
     FindCodeForm,
     PackForm,
     PickListForm,
-    ShippedForm,
-    failed_form,
     handing_over_forms,
-    not_collected_form,
 )
 from logistics.models import Referral, ReferralStatus
 from logistics.referrals import selectors as referral_selectors
 from logistics.referrals.rules import goods_packed
+from logistics.referrals.workflow import Action
 from logistics.stock import selectors as stock_selectors
 from startpakket import audit, refusals
 from startpakket.downloads import pdf_or_message, pdf_response
@@ -163,46 +160,36 @@ def pick_list_pdf(request, pk):
     return pdf_response(printing.pick_list_pdf(pick_list), printing.pick_list_filename(pick_list))
 
 
-@login_required
-@permission_required("logistics.view_picklist", raise_exception=True)
-def delivery_slips(request, pk):
-    pick_list = _pick_list(request, pk)
-    return pdf_or_message(request,
-                          lambda: printing.pick_list_slips_pdf(pick_list, user=request.user),
-                          printing.pick_list_slips_filename(pick_list),
-                          back=reverse("pick_lists:detail", args=[pick_list.pk]))
+def _document(find, back, make_pdf, filename, *, sized: bool = False):
+    """The view handing out one document of what ``find`` looks up in the user's scope (a pick
+    list or a referral); when there is nothing to print, the page at ``back(it)`` says why. A
+    ``sized`` one takes ``?size=`` (``printing.label_sheet``)."""
+
+    @login_required
+    @permission_required("logistics.view_picklist", raise_exception=True)
+    def view(request, **key):
+        found = find(request, **key)
+        options = {"size": request.GET.get("size")} if sized else {}
+        return pdf_or_message(request, lambda: make_pdf(found, user=request.user, **options),
+                              filename(found, **options), back=back(found))
+
+    return view
 
 
-@login_required
-@permission_required("logistics.view_picklist", raise_exception=True)
-def route_sheet(request, pk):
-    pick_list = _pick_list(request, pk)
-    return pdf_or_message(request,
-                          lambda: printing.route_sheet_pdf(pick_list, user=request.user),
-                          printing.route_sheet_filename(pick_list),
-                          back=reverse("pick_lists:detail", args=[pick_list.pk]))
+def _pick_list_document(make_pdf, filename, **options):
+    return _document(_pick_list,
+                     lambda pick_list: reverse("pick_lists:detail", args=[pick_list.pk]),
+                     make_pdf, filename, **options)
 
 
-@login_required
-@permission_required("logistics.view_picklist", raise_exception=True)
-def pickup_notes(request, pk):
-    pick_list = _pick_list(request, pk)
-    return pdf_or_message(request,
-                          lambda: printing.pick_list_pickup_notes_pdf(pick_list, user=request.user),
-                          printing.pick_list_pickup_notes_filename(pick_list),
-                          back=reverse("pick_lists:detail", args=[pick_list.pk]))
-
-
-@login_required
-@permission_required("logistics.view_picklist", raise_exception=True)
-def address_labels(request, pk):
-    """``?size=a4`` (default) or ``?size=10x15``."""
-    pick_list = _pick_list(request, pk)
-    size = request.GET.get("size")
-    return pdf_or_message(
-        request, lambda: printing.pick_list_labels_pdf(pick_list, user=request.user, size=size),
-        printing.pick_list_labels_filename(pick_list, size),
-        back=reverse("pick_lists:detail", args=[pick_list.pk]))
+delivery_slips = _pick_list_document(printing.pick_list_slips_pdf,
+                                     printing.pick_list_slips_filename)
+route_sheet = _pick_list_document(printing.route_sheet_pdf, printing.route_sheet_filename)
+pickup_notes = _pick_list_document(printing.pick_list_pickup_notes_pdf,
+                                   printing.pick_list_pickup_notes_filename)
+# ``?size=a4`` (default) or ``?size=10x15``.
+address_labels = _pick_list_document(printing.pick_list_labels_pdf,
+                                     printing.pick_list_labels_filename, sized=True)
 
 
 @login_required
@@ -287,107 +274,74 @@ def _after(request, form, referral: Referral):
     return redirect("deliveries:find")
 
 
-def _record(request, code, key, form, perform, done):
-    if status := selectors.delivered_out_of_sight(request.user, code):
-        # A second tap on "Delivered": the first one did it, and the kit is out of the
-        # volunteer's sight now. Say so rather than "not found".
-        messages.info(request, services.already_recorded(code, status))
-        return redirect("deliveries:find")
-    referral = selectors.find_for_delivery(request.user, code)
-    if referral is None:
-        raise Http404
-    changed = refusals.perform(request, form, lambda data: perform(referral, data), done)
-    if changed is not None:
-        return _after(request, form, changed)
-    return _page(request, FindCodeForm(initial={"code": referral.code}), referral, {key: form})
+def _recording(action: Action, perform, done):
+    """The view recording how a kit was handed over, or that it was not: the action's form
+    (``HANDING_OVER_FORMS``), ``perform(referral, user, data)`` through the service, and
+    ``done`` the message, with ``%(code)s``."""
+    key, make_form = HANDING_OVER_FORMS[action]
+
+    @login_required
+    @permission_required("logistics.record_delivery", raise_exception=True)
+    @require_POST
+    def view(request, code):
+        form = make_form(request.POST)
+        if status := selectors.delivered_out_of_sight(request.user, code):
+            # A second tap on "Delivered": the first one did it, and the kit is out of the
+            # volunteer's sight now. Say so rather than "not found".
+            messages.info(request, services.already_recorded(code, status))
+            return redirect("deliveries:find")
+        referral = selectors.find_for_delivery(request.user, code)
+        if referral is None:
+            raise Http404
+        changed = refusals.perform(
+            request, form, lambda data: perform(referral, request.user, data),
+            lambda referral: done % {"code": referral.code})
+        if changed is not None:
+            return _after(request, form, changed)
+        return _page(request, FindCodeForm(initial={"code": referral.code}), referral,
+                     {key: form})
+
+    return view
 
 
-@login_required
-@permission_required("logistics.record_delivery", raise_exception=True)
-@require_POST
-def deliver(request, code):
-    return _record(
-        request, code, "deliver", DeliverForm(request.POST, auto_id="id_deliver_%s"),
-        lambda referral, data: services.record_delivery(
-            referral=referral, user=request.user, delivered_on=data["delivered_on"]),
-        lambda referral: _("%(code)s is recorded as delivered. Thank you!")
-        % {"code": referral.code})
+deliver = _recording(
+    Action.DELIVER,
+    lambda referral, user, data: services.record_delivery(
+        referral=referral, user=user, delivered_on=data["delivered_on"]),
+    gettext_lazy("%(code)s is recorded as delivered. Thank you!"))
+delivery_failed = _recording(
+    Action.DELIVERY_FAILED,
+    lambda referral, user, data: services.record_failed_delivery(
+        referral=referral, user=user, reason=data["reason"]),
+    gettext_lazy("%(code)s could not be delivered; the kit goes on a next pick list."))
+collected = _recording(
+    Action.COLLECTED,
+    lambda referral, user, data: services.record_collected(
+        referral=referral, user=user, collected_on=data["collected_on"]),
+    gettext_lazy("%(code)s is recorded as collected. Thank you!"))
+not_collected = _recording(
+    Action.NOT_COLLECTED,
+    lambda referral, user, data: services.record_not_collected(
+        referral=referral, user=user, reason=data["reason"]),
+    gettext_lazy("%(code)s is recorded as not collected; the nurse is told."))
+shipped = _recording(
+    Action.SHIPPED,
+    lambda referral, user, data: services.record_shipped(
+        referral=referral, user=user, shipped_on=data["shipped_on"],
+        tracking_number=data["tracking_number"]),
+    gettext_lazy("%(code)s is recorded as shipped."))
 
 
-@login_required
-@permission_required("logistics.record_delivery", raise_exception=True)
-@require_POST
-def delivery_failed(request, code):
-    return _record(
-        request, code, "failed", failed_form(request.POST),
-        lambda referral, data: services.record_failed_delivery(
-            referral=referral, user=request.user, reason=data["reason"]),
-        lambda referral: _("%(code)s could not be delivered; the kit goes on a next pick "
-                           "list.") % {"code": referral.code})
+def _referral_document(make_pdf, filename, **options):
+    return _document(_referral,
+                     lambda referral: reverse("referrals:detail", args=[referral.code]),
+                     make_pdf, filename, **options)
 
 
-@login_required
-@permission_required("logistics.record_delivery", raise_exception=True)
-@require_POST
-def collected(request, code):
-    return _record(
-        request, code, "collected", CollectedForm(request.POST, auto_id="id_collected_%s"),
-        lambda referral, data: services.record_collected(
-            referral=referral, user=request.user, collected_on=data["collected_on"]),
-        lambda referral: _("%(code)s is recorded as collected. Thank you!")
-        % {"code": referral.code})
-
-
-@login_required
-@permission_required("logistics.record_delivery", raise_exception=True)
-@require_POST
-def not_collected(request, code):
-    return _record(
-        request, code, "not_collected", not_collected_form(request.POST),
-        lambda referral, data: services.record_not_collected(
-            referral=referral, user=request.user, reason=data["reason"]),
-        lambda referral: _("%(code)s is recorded as not collected; the nurse is told.")
-        % {"code": referral.code})
-
-
-@login_required
-@permission_required("logistics.record_delivery", raise_exception=True)
-@require_POST
-def shipped(request, code):
-    return _record(
-        request, code, "shipped", ShippedForm(request.POST, auto_id="id_shipped_%s"),
-        lambda referral, data: services.record_shipped(
-            referral=referral, user=request.user, shipped_on=data["shipped_on"],
-            tracking_number=data["tracking_number"]),
-        lambda referral: _("%(code)s is recorded as shipped.") % {"code": referral.code})
-
-
-@login_required
-@permission_required("logistics.view_picklist", raise_exception=True)
-def pickup_note(request, code):
-    referral = _referral(request, code)
-    return pdf_or_message(request,
-                          lambda: printing.referral_pickup_note_pdf(referral, user=request.user),
-                          printing.referral_pickup_note_filename(referral),
-                          back=reverse("referrals:detail", args=[referral.code]))
-
-
-@login_required
-@permission_required("logistics.view_picklist", raise_exception=True)
-def address_label(request, code):
-    """``?size=10x15`` (default) or ``?size=a4``."""
-    referral = _referral(request, code)
-    size = request.GET.get("size")
-    return pdf_or_message(
-        request, lambda: printing.referral_label_pdf(referral, user=request.user, size=size),
-        printing.referral_label_filename(referral, size),
-        back=reverse("referrals:detail", args=[referral.code]))
-
-
-@login_required
-@permission_required("logistics.view_picklist", raise_exception=True)
-def delivery_slip(request, code):
-    referral = _referral(request, code)
-    return pdf_or_message(request, lambda: printing.referral_slip_pdf(referral, user=request.user),
-                          printing.referral_slip_filename(referral),
-                          back=reverse("referrals:detail", args=[referral.code]))
+pickup_note = _referral_document(printing.referral_pickup_note_pdf,
+                                 printing.referral_pickup_note_filename)
+# ``?size=10x15`` (default) or ``?size=a4``.
+address_label = _referral_document(printing.referral_label_pdf,
+                                   printing.referral_label_filename, sized=True)
+delivery_slip = _referral_document(printing.referral_slip_pdf,
+                                   printing.referral_slip_filename)

@@ -474,12 +474,22 @@ def _back(form, referral: Referral):
     return redirect(reverse("referrals:detail", args=[referral.code]))
 
 
-def _reason_action(request, code, action, label, service, done):
-    form = ReasonForm(request.POST, auto_id=f"id_{action}_%s", label=label, multiline=True)
-    return _act(request, code, action, form,
-                lambda referral, data: service(referral=referral, user=request.user,
-                                               reason=data["reason"]),
-                done)
+def _reason_action(action: str, permission, label, service, done):
+    """The view of an action that takes a reason (a question, an answer): ``service(referral=…,
+    user=…, reason=…)``, then ``done`` as the message, with ``%(code)s``. ``permission`` is the
+    decorator that lets the user in."""
+
+    @login_required
+    @permission
+    @require_POST
+    def view(request, code):
+        form = ReasonForm(request.POST, auto_id=f"id_{action}_%s", label=label, multiline=True)
+        return _act(request, code, action, form,
+                    lambda referral, data: service(referral=referral, user=request.user,
+                                                   reason=data["reason"]),
+                    lambda referral: done % {"code": referral.code})
+
+    return view
 
 
 @login_required
@@ -500,35 +510,18 @@ def approve(request, code):
     return _act(request, code, "approve", form, perform, done)
 
 
-@login_required
-@permission_required("logistics.decide_referral", raise_exception=True)
-@require_POST
-def reject(request, code):
-    return _reason_action(request, code, "reject", _("Reason for rejecting"),
-                          services.reject_referral,
-                          lambda referral: _("Referral %(code)s rejected.") % {
-                              "code": referral.code})
-
-
-@login_required
-@permission_required("logistics.decide_referral", raise_exception=True)
-@require_POST
-def ask(request, code):
-    return _reason_action(request, code, "ask", _("Question for the referrer"),
-                          services.ask_for_information,
-                          lambda referral: _("Your question about %(code)s was sent to the "
-                                             "referrer.") % {"code": referral.code})
-
-
-@login_required
-@permission_required("logistics.add_referral", raise_exception=True)
-@require_POST
-def resubmit(request, code):
-    return _reason_action(request, code, "resubmit", _("Your answer"),
-                          services.resubmit_referral,
-                          lambda referral: _("Your answer was sent; referral %(code)s waits "
-                                             "for a decision again.") % {
-                              "code": referral.code})
+reject = _reason_action(
+    "reject", permission_required("logistics.decide_referral", raise_exception=True),
+    gettext_lazy("Reason for rejecting"), services.reject_referral,
+    gettext_lazy("Referral %(code)s rejected."))
+ask = _reason_action(
+    "ask", permission_required("logistics.decide_referral", raise_exception=True),
+    gettext_lazy("Question for the referrer"), services.ask_for_information,
+    gettext_lazy("Your question about %(code)s was sent to the referrer."))
+resubmit = _reason_action(
+    "resubmit", permission_required("logistics.add_referral", raise_exception=True),
+    gettext_lazy("Your answer"), services.resubmit_referral,
+    gettext_lazy("Your answer was sent; referral %(code)s waits for a decision again."))
 
 
 def any_permission_required(*permissions):
@@ -563,15 +556,11 @@ def cancel(request, code):
     return _act(request, code, "cancel", form, perform, done)
 
 
-@login_required
-@any_permission_required("logistics.decide_referral", "logistics.add_referral")
-@require_POST
-def stop(request, code):
-    """The referring organisation (or a coordinator) stops a planned follow-up kit."""
-    return _reason_action(request, code, "stop", _("Why is it stopped?"),
-                          follow_ups.stop_follow_up,
-                          lambda referral: _("Follow-up kit %(code)s is stopped.") % {
-                              "code": referral.code})
+# The referring organisation (or a coordinator) stops a planned follow-up kit.
+stop = _reason_action(
+    "stop", any_permission_required("logistics.decide_referral", "logistics.add_referral"),
+    gettext_lazy("Why is it stopped?"), follow_ups.stop_follow_up,
+    gettext_lazy("Follow-up kit %(code)s is stopped."))
 
 
 @login_required

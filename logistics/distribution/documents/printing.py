@@ -32,11 +32,23 @@ class NoReturnAddress(ConflictError):
     code = "no_return_address"
 
 
-def _nothing_for(pick_list: PickList, method_message: str) -> NoSlips:
-    """Nothing of one method left to print: said so plainly when nothing at all is."""
+def _to_print(referrals: list[Referral], pick_list: PickList, method_message: str
+              ) -> list[Referral]:
+    """``referrals``, the kits of one method left to print; if there are none, the refusal
+    says so, or plainly that nothing at all is left on the list."""
+    if referrals:
+        return referrals
     if not selectors.still_to_deliver(pick_list).exists():
-        return NoSlips(_("Every kit on this list was delivered or has left the list."))
-    return NoSlips(method_message)
+        raise NoSlips(_("Every kit on this list was delivered or has left the list."))
+    raise NoSlips(method_message)
+
+
+def _handed_out(pdf: bytes, referrals: list[Referral], *, user, what: str,
+                pick_list=None) -> bytes:
+    """``pdf``, recorded once it exists: a failure while making it handed nothing out."""
+    audit.record_reads(user=user, objects=referrals, what=what,
+                       details={"pick_list": pick_list.pk} if pick_list else None)
+    return pdf
 
 
 def pick_list_pdf(pick_list: PickList) -> bytes:
@@ -50,18 +62,13 @@ def pick_list_filename(pick_list: PickList) -> str:
 def _print_slips(referrals: list[Referral], *, user, warehouse, pick_list=None) -> bytes:
     pdf = render_delivery_slips(gather.slips_content(referrals, warehouse=warehouse,
                                                      pick_list=pick_list))
-    # Recorded once the document exists: a failure above handed nothing out.
-    audit.record_reads(user=user, objects=referrals, what=audit.SLIP_PRINTED,
-                       details={"pick_list": pick_list.pk} if pick_list else None)
-    return pdf
+    return _handed_out(pdf, referrals, user=user, what=audit.SLIP_PRINTED, pick_list=pick_list)
 
 
 def pick_list_slips_pdf(pick_list: PickList, *, user) -> bytes:
     """A slip for each kit on the list that still has to be delivered, in the list's order."""
-    referrals = gather.slip_referrals_of(pick_list)
-    if not referrals:
-        raise _nothing_for(pick_list, _("No kit on this list is still to be delivered at the "
-                                        "door."))
+    referrals = _to_print(gather.slip_referrals_of(pick_list), pick_list,
+                          _("No kit on this list is still to be delivered at the door."))
     return _print_slips(referrals, user=user, warehouse=pick_list.warehouse, pick_list=pick_list)
 
 
@@ -71,25 +78,26 @@ def pick_list_slips_filename(pick_list: PickList) -> str:
 
 def route_sheet_pdf(pick_list: PickList, *, user) -> bytes:
     """The driver's sheet: the list's kits still to deliver, in postcode order."""
-    referrals = gather.route_referrals_of(pick_list)
-    if not referrals:
-        raise _nothing_for(pick_list, _("No kit on this list is still to be delivered at the "
-                                        "door."))
+    referrals = _to_print(gather.route_referrals_of(pick_list), pick_list,
+                          _("No kit on this list is still to be delivered at the door."))
     pdf = render_route_sheet(gather.route_sheet_content(referrals, pick_list=pick_list))
-    audit.record_reads(user=user, objects=referrals, what=audit.ROUTE_SHEET_PRINTED,
-                       details={"pick_list": pick_list.pk})
-    return pdf
+    return _handed_out(pdf, referrals, user=user, what=audit.ROUTE_SHEET_PRINTED,
+                       pick_list=pick_list)
 
 
 def route_sheet_filename(pick_list: PickList) -> str:
     return f"route-sheet-{pick_list.warehouse.code}-{pick_list.number}.pdf"
 
 
-def referral_slip_pdf(referral: Referral, *, user) -> bytes:
-    require(user, referral, Action.PRINT_SLIP)
+def _print_one(referral: Referral, *, user, action: Action, print_kits) -> bytes:
+    """One kit's slip or pick-up note (``print_kits``), numbered within its pick list."""
+    require(user, referral, action)
     referral, pick_list = gather.slip_referral(referral)
-    return _print_slips([referral], user=user, warehouse=referral.warehouse,
-                        pick_list=pick_list)
+    return print_kits([referral], user=user, warehouse=referral.warehouse, pick_list=pick_list)
+
+
+def referral_slip_pdf(referral: Referral, *, user) -> bytes:
+    return _print_one(referral, user=user, action=Action.PRINT_SLIP, print_kits=_print_slips)
 
 
 def referral_slip_filename(referral: Referral) -> str:
@@ -102,16 +110,13 @@ def referral_slip_filename(referral: Referral) -> str:
 def _print_pickup_notes(referrals: list[Referral], *, user, warehouse, pick_list=None) -> bytes:
     pdf = render_pickup_notes(gather.pickup_notes_content(referrals, warehouse=warehouse,
                                                           pick_list=pick_list))
-    audit.record_reads(user=user, objects=referrals, what=audit.PICKUP_NOTE_PRINTED,
-                       details={"pick_list": pick_list.pk} if pick_list else None)
-    return pdf
+    return _handed_out(pdf, referrals, user=user, what=audit.PICKUP_NOTE_PRINTED,
+                       pick_list=pick_list)
 
 
 def pick_list_pickup_notes_pdf(pick_list: PickList, *, user) -> bytes:
-    referrals = gather.slip_referrals_of(pick_list, DeliveryMethod.PICKUP)
-    if not referrals:
-        raise _nothing_for(pick_list, _("No kit on this list is still to go to a pick-up "
-                                        "point."))
+    referrals = _to_print(gather.slip_referrals_of(pick_list, DeliveryMethod.PICKUP), pick_list,
+                          _("No kit on this list is still to go to a pick-up point."))
     return _print_pickup_notes(referrals, user=user, warehouse=pick_list.warehouse,
                                pick_list=pick_list)
 
@@ -121,10 +126,8 @@ def pick_list_pickup_notes_filename(pick_list: PickList) -> str:
 
 
 def referral_pickup_note_pdf(referral: Referral, *, user) -> bytes:
-    require(user, referral, Action.PRINT_PICKUP_NOTE)
-    referral, pick_list = gather.slip_referral(referral)
-    return _print_pickup_notes([referral], user=user, warehouse=referral.warehouse,
-                               pick_list=pick_list)
+    return _print_one(referral, user=user, action=Action.PRINT_PICKUP_NOTE,
+                      print_kits=_print_pickup_notes)
 
 
 def referral_pickup_note_filename(referral: Referral) -> str:
@@ -152,16 +155,13 @@ def _print_labels(referrals: list[Referral], *, user, sheet, pick_list=None) -> 
         raise NoReturnAddress(_("The foundation has no return address yet: a coordinator sets "
                                 "it in the admin, on the foundation's organisation."))
     pdf = render_labels(gather.labels_content(referrals, sender), sheet)
-    audit.record_reads(user=user, objects=referrals, what=audit.LABEL_PRINTED,
-                       details={"pick_list": pick_list.pk} if pick_list else None)
-    return pdf
+    return _handed_out(pdf, referrals, user=user, what=audit.LABEL_PRINTED, pick_list=pick_list)
 
 
 def pick_list_labels_pdf(pick_list: PickList, *, user, size: str | None = None) -> bytes:
     sheet = label_sheet(size)
-    referrals = gather.slip_referrals_of(pick_list, DeliveryMethod.POST)
-    if not referrals:
-        raise _nothing_for(pick_list, _("No kit on this list is still to be sent by post."))
+    referrals = _to_print(gather.slip_referrals_of(pick_list, DeliveryMethod.POST), pick_list,
+                          _("No kit on this list is still to be sent by post."))
     return _print_labels(referrals, user=user, sheet=sheet, pick_list=pick_list)
 
 
