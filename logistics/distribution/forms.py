@@ -147,4 +147,4 @@ def register_referral_page_forms() -> None:
     whoever may record how it was handed over."""
     from logistics.referrals import views
 
-    views.OTHER_ACTION_FORMS.update(HANDING_OVER_FORMS)
+    views.add_action_forms(HANDING_OVER_FORMS)

@@ -2,6 +2,7 @@
 coordinator's approval queue. Every read goes through ``selectors.referrals_for``; every change
 through ``referrals.services``."""
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -356,10 +357,16 @@ ENDED = frozenset({S.REJECTED, S.CANCELLED})
 
 
 # Forms of the actions another slice carries out on a referral's page (the distribution slice
-# records deliveries): that slice registers them at start-up (``LogisticsConfig.ready``), so
-# that referrals imports nothing of it. Per action: the key the template knows it by, and a
-# function that makes the blank form.
-OTHER_ACTION_FORMS: dict[Action, tuple[str, object]] = {}
+# records deliveries): that slice registers them at start-up (``LogisticsConfig.ready``) through
+# ``add_action_forms``, so that referrals imports nothing of it. Per action: the key the
+# template knows it by, and a function that makes the blank form.
+_other_action_forms: dict[Action, tuple[str, Callable[[], object]]] = {}
+
+
+def add_action_forms(action_forms: Mapping[Action, tuple[str, Callable[[], object]]]) -> None:
+    """Show these forms on a referral's page to whoever may take their action now; registering
+    an action again replaces its form."""
+    _other_action_forms.update(action_forms)
 
 
 def _action_forms(request, referral: Referral, bound: dict) -> dict:
@@ -388,7 +395,7 @@ def _action_forms(request, referral: Referral, bound: dict) -> dict:
                                    multiline=True)
     if Action.CANCEL in may:
         forms["cancel"] = CancelForm(auto_id="id_cancel_%s", packed=goods_packed(referral))
-    for action, (key, make) in OTHER_ACTION_FORMS.items():
+    for action, (key, make) in _other_action_forms.items():
         if action in may:
             forms[key] = make()
     return {**forms, **bound}
