@@ -1,0 +1,191 @@
+"""End-to-end tests: Debian's chromium, driven headless by Playwright, against a live server
+the tests start on a free port (pytest-django's ``live_server``).
+
+The browser is never downloaded: Playwright drives the chromium the system has
+(``E2E_CHROMIUM``, default /usr/bin/chromium). Without it these tests are skipped with the
+reason, unless ``REQUIRE_E2E`` or ``CI`` is set: then they fail, so CI cannot go green without
+having run them. A failing test leaves a screenshot and the page's HTML under var/e2e/; every
+page's load time is written to var/e2e/timings.txt (recorded, never asserted).
+
+The live server serves real commits to another thread, so these tests run on a transactional
+database, which is emptied after each test: each test loads the shipped data itself.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from startpakket.roles import Role
+from tests.factories import TEST_PASSWORD, UserFactory
+
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+# Root in a container has no sandbox; nothing of the browser's own may go to the network.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+# Every page a test loads: the navigation's load time, kept in the tab's sessionStorage (it
+# outlives the page; it is the same origin throughout) and read when the test ends. Playwright
+# runs init scripts outside the page's CSP.
+RECORD_LOAD_TIME = """
+window.addEventListener("load", () => setTimeout(() => {
+  const [nav] = performance.getEntriesByType("navigation");
+  if (!nav) return;
+  const seen = JSON.parse(sessionStorage.getItem("e2e-timings") || "[]");
+  seen.push({url: location.pathname + location.search, ms: Math.round(nav.loadEventEnd),
+             type: nav.type});
+  sessionStorage.setItem("e2e-timings", JSON.stringify(seen));
+}, 0));
+"""
+
+
+def artefacts_dir() -> Path:
+    directory = Path(settings.VAR_DIR) / "e2e"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def e2e_required() -> bool:
+    return any(os.environ.get(name, "") not in {"", "0"} for name in ("REQUIRE_E2E", "CI"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so the page fixture knows at teardown whether the
+    test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"e2e_report_{report.when}", report)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The journeys last, after pytest-django's ordering: while the browser runs, its event
+    loop counts as running in the test thread (see ``browser``), so no other test should run
+    in between."""
+    e2e = [item for item in items if item.nodeid.startswith("tests/e2e/")]
+    if e2e:
+        items[:] = [item for item in items if not item.nodeid.startswith("tests/e2e/")] + e2e
+
+
+TIMINGS: list[tuple[str, str, int, str]] = []
+
+
+def pytest_sessionfinish(session):
+    if not TIMINGS:
+        return
+    lines = [f"{ms:6d} ms  {url}  ({kind}; {test})" for test, url, ms, kind in TIMINGS]
+    slowest = sorted(TIMINGS, key=lambda row: -row[2])[:5]
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    text = (f"Page load times of the end-to-end journeys on {database} (loadEventEnd, ms)\n"
+            + "\n".join(lines) + "\n\nSlowest five:\n"
+            + "\n".join(f"{ms:6d} ms  {url}" for _, url, ms, _ in slowest) + "\n")
+    (artefacts_dir() / "timings.txt").write_text(text)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if TIMINGS:
+        terminalreporter.write_line(
+            f"e2e: {len(TIMINGS)} page loads, slowest {max(ms for _, _, ms, _ in TIMINGS)} ms; "
+            f"all in {artefacts_dir() / 'timings.txt'}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        reason = (f"no chromium at {CHROMIUM} (apt-get install chromium, or set E2E_CHROMIUM); "
+                  "the end-to-end tests need it")
+        if e2e_required():
+            pytest.fail(reason + " and REQUIRE_E2E/CI is set", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an asyncio loop marked as running in this thread, so Django
+    # would refuse the tests' own database calls as "async". They are plain sync calls between
+    # two browser steps; the flag is on only while the browser runs (the journeys run last).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def e2e(transactional_db, live_server, settings):
+    """The live server with the shipped data (role groups, kit types, norms) loaded again:
+    the transactional database is emptied after every test."""
+    # The live server speaks plain HTTP, and a browser refuses a __Host- cookie without Secure.
+    settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME = "sessionid", "csrftoken"
+    call_command("install_defaults", verbosity=0)
+    return live_server
+
+
+@pytest.fixture
+def new_page(browser, e2e, request):
+    """``new_page(viewport=PHONE)``: a tab of its own (own cookies) on the live server. At the
+    end of the test its load times are kept and, when the test failed, its screenshot and HTML
+    are written to var/e2e/<test>-<n>.png/.html."""
+    contexts = []
+
+    def make(viewport=DESKTOP):
+        context = browser.new_context(viewport=viewport, base_url=e2e.url, locale="nl-NL",
+                                      timezone_id="Europe/Amsterdam")
+        context.set_default_timeout(15_000)
+        context.add_init_script(RECORD_LOAD_TIME)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+
+    failed = any(getattr(getattr(request.node, f"e2e_report_{when}", None), "failed", False)
+                 for when in ("setup", "call"))
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    for number, context in enumerate(contexts, start=1):
+        for page in context.pages:
+            try:
+                seen = json.loads(page.evaluate("sessionStorage.getItem('e2e-timings') || '[]'"))
+            except Exception:  # a page that is gone or not ours: no timings, not a failure
+                seen = []
+            TIMINGS.extend((request.node.name, row["url"], row["ms"], row["type"]) for row in seen)
+            if failed:
+                stem = artefacts_dir() / f"{name}-{number}"
+                page.screenshot(path=f"{stem}.png", full_page=True)
+                Path(f"{stem}.html").write_text(page.content())
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A tab on a phone (390×844), the viewport most users have."""
+    return new_page(PHONE)
+
+
+def log_in(page, user):
+    """Log in through the login page, as a person does (two-step login is off in the tests)."""
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(user.username)
+    page.locator("input[name=password]").fill(TEST_PASSWORD)
+    page.locator("form:has(input[name=password]) button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    return user
+
+
+@pytest.fixture
+def nurse(e2e):
+    return UserFactory(role=Role.REFERRER)
+
+
+@pytest.fixture
+def volunteer(e2e):
+    return UserFactory(role=Role.WAREHOUSE)
