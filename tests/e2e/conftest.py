@@ -189,3 +189,29 @@ def nurse(e2e):
 @pytest.fixture
 def volunteer(e2e):
     return UserFactory(role=Role.WAREHOUSE)
+
+
+@pytest.fixture
+def coordinator(e2e):
+    return UserFactory(role=Role.COORDINATOR)
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core's violations of those impacts on the page as it is now. The axe script is the
+    copy bundled in axe-playwright-python, put into the page from disk: nothing is fetched."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [violation for violation in results.response["violations"]
+            if violation["impact"] in impacts]
+
+
+def describe_violations(url: str, violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{url}: {violation['id']} ({violation['impact']}) {violation['help']}")
+        lines.extend(f"    {', '.join(map(str, node['target']))}: {node['html'][:200]}"
+                     + "".join(f"\n      - {check['message']}" for check in
+                               node.get("any", []) + node.get("all", []) + node.get("none", []))
+                     for node in violation["nodes"])
+    return "\n".join(lines)
