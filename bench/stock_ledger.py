@@ -20,11 +20,9 @@ a temporary SQLite file (the script migrates it; use a database made for this).
 
 import argparse
 import datetime
-import random
 import secrets
 import statistics
 import time
-import uuid
 
 import _database
 
@@ -42,50 +40,12 @@ SETTINGS = {"DEBUG": "1", "TWO_FACTOR_REQUIRED": "0"}
 
 
 def fill_ledger(count: int, user, warehouses) -> float:
-    """INSERT ``count`` movements in chunks; returns seconds."""
-    from django.db import connection, transaction
+    """INSERT ``count`` movements in chunks (``logistics.load_data``, as ``manage.py
+    generate_load_data`` does); returns seconds."""
+    from logistics.load_data import fill_ledger as fill
 
-    from logistics.models import Item, MovementKind, StockMovement
-
-    rng = random.Random(SEED)
-    items = list(Item.objects.values_list("pk", flat=True))
-    fields = {name: StockMovement._meta.get_field(name)
-              for name in ("item", "warehouse", "quantity", "kind", "batch", "note",
-                           "created_by", "created_at")}
-    columns = ", ".join(field.column for field in fields.values())
-    # Table and column names come from the model, values go as parameters.
-    sql = (f"INSERT INTO {StockMovement._meta.db_table} ({columns}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    batch_field, when_field = fields["batch"], fields["created_at"]
-    start = time.perf_counter()
-    # An opening stock of every item at every warehouse, so that a small ledger (the test suite
-    # runs this with a few thousand rows) never issues more than was received.
-    opening = [(item, warehouse.pk, OPENING_STOCK, MovementKind.RECEIPT,
-                batch_field.get_db_prep_value(uuid.UUID(int=rng.getrandbits(128)), connection),
-                "Beginvoorraad", user.pk, when_field.get_db_prep_value(FIRST_DAY, connection))
-               for item in items for warehouse in warehouses]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, opening)
-    chunk = 20_000
-    for offset in range(0, count, chunk):
-        rows = []
-        for index in range(offset, min(offset + chunk, count)):
-            roll = rng.random()
-            if roll < 0.12:
-                kind, quantity, note = MovementKind.RECEIPT, rng.randint(20, 200), "Levering"
-            elif roll < 0.92:
-                kind, quantity, note = MovementKind.ISSUE, -rng.randint(1, 6), ""
-            else:
-                kind, quantity, note = MovementKind.COUNT_CORRECTION, rng.choice([-2, -1, 1]), ""
-            when = FIRST_DAY + datetime.timedelta(seconds=DAYS * 86_400 * index // count)
-            rows.append((
-                rng.choice(items), rng.choice(warehouses).pk, quantity, kind,
-                batch_field.get_db_prep_value(uuid.UUID(int=rng.getrandbits(128)), connection),
-                note, user.pk, when_field.get_db_prep_value(when, connection),
-            ))
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-    return time.perf_counter() - start
+    return fill(count, user, warehouses, seed=SEED, first_day=FIRST_DAY, days=DAYS,
+                opening_stock=OPENING_STOCK)
 
 
 def timed(action, times: int) -> list[float]:

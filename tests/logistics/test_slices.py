@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # The app-root modules that put the slices together.
 COMPOSITION = ["logistics.urls", "logistics.api_urls", "logistics.admin", "logistics.demo",
-               "logistics.apps", "logistics.management", "logistics.home"]
+               "logistics.apps", "logistics.management", "logistics.home",
+               "logistics.load_data"]
 
 FORBIDDEN = {
     "logistics.stock": ["logistics.referrals", "logistics.distribution", "logistics.statistics",
