@@ -1,0 +1,176 @@
+"""More journeys in a real browser (issue 17.1): the volunteer prints the address labels of a
+kit by post; the coordinator reads the deliveries on the dashboard and downloads the CSV export
+and the monthly report from it; and the nurse's journey once in English, with no Dutch left."""
+
+import csv
+import io
+import re
+
+from django.utils import timezone
+from playwright.sync_api import expect
+from pypdf import PdfReader
+from reportlab.lib.units import mm
+
+from logistics.distribution import services as distribution
+from logistics.models import KitType, PickList, Referral, Warehouse
+from tests.e2e.conftest import DESKTOP, log_in
+from tests.e2e.test_journeys import due_in_days
+from tests.factories import OrganisationSettingsFactory, PickupPointFactory
+from tests.helpers import approved_kits, pdf_text
+
+RETURN_ADDRESS = "Stichting SD\nPostbus 1234\n3500 AA  Utrecht"
+
+
+def fetch_pdf(page, link) -> bytes:
+    """The PDF behind a link she taps, fetched with her own cookies."""
+    response = page.request.get(link.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    return response.body()
+
+
+def test_the_volunteer_prints_the_address_labels_of_a_kit_by_post(
+        page, volunteer, coordinator, nurse):
+    OrganisationSettingsFactory(organisation=coordinator.organisation,
+                                return_address=RETURN_ADDRESS)
+    warehouse = Warehouse.objects.get(pk=volunteer.organisation_id)
+    kit, = approved_kits(warehouse, coordinator, nurse, 1, delivery_method="post",
+                         parent_first_name="Fatima", parent_last_name="El Amrani")
+    log_in(page, volunteer)
+
+    page.goto("/pick-lists/")
+    limit = page.locator("input[name=max_packages]")
+    if not limit.input_value():
+        limit.fill("10")
+    page.get_by_role("button", name="Maak paklijst").click()
+    expect(page).to_have_url(re.compile(r"/pick-lists/\d+/$"))
+    assert [entry.referral_id for entry in PickList.objects.get().entries.all()] == [kit.pk]
+
+    kit_name = KitType.objects.get(pk=kit.kit_type_id).name
+    for link_name, width, height in (("Adresetiketten afdrukken (A4-vellen)", 210, 297),
+                                     ("Adresetiketten afdrukken (10×15 cm)", 100, 150)):
+        content = fetch_pdf(page, page.get_by_role("link", name=link_name))
+        _, text = pdf_text(content)
+        assert "Fatima El Amrani" in text and "Dorpsstraat 12" in text
+        assert "Stichting SD" in text and "Postbus 1234" in text
+        # Nothing on the box tells a neighbour what is in it.
+        assert kit_name not in text and "pakket" not in text.lower()
+        box = PdfReader(io.BytesIO(content)).pages[0].mediabox
+        assert (round(float(box.width) / mm), round(float(box.height) / mm)) == (width, height)
+
+
+def test_the_coordinator_sees_the_deliveries_on_the_dashboard_and_downloads_them(
+        new_page, volunteer, coordinator, nurse):
+    warehouse = Warehouse.objects.get(pk=volunteer.organisation_id)
+    kits = approved_kits(warehouse, coordinator, nurse, 5)
+    pick_list = distribution.create_pick_list(warehouse=warehouse, user=volunteer)
+    distribution.pack(pick_list=pick_list, user=volunteer)
+    for kit in kits:
+        distribution.record_delivery(referral=Referral.objects.get(pk=kit.pk), user=volunteer)
+
+    desk = new_page(DESKTOP)
+    log_in(desk, coordinator)
+    desk.goto("/dashboard/")
+    delivered = desk.locator("dl.key-figures > div").filter(
+        has=desk.locator("dt", has_text=re.compile(r"^Bezorgd$"))).locator("dd")
+    expect(delivered).to_have_text("5")  # five or more are shown, fewer would be "<5"
+
+    export = desk.locator("a[href*='group_by=month'][href*='format=csv']")
+    response = desk.request.get(export.get_attribute("href"))
+    assert response.ok and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text())))
+    month = timezone.localdate().strftime("%Y-%m")
+    assert [row["delivered"] for row in rows if row["month"] == month] == ["5"]
+    # The last line is the totals: the same figure as the page's.
+    assert (rows[-1]["month"], rows[-1]["delivered"]) == ("total", delivered.inner_text())
+
+    report = desk.locator("a[href*='/dashboard/report.pdf']")
+    _, text = pdf_text(fetch_pdf(desk, report))
+    text = " ".join(text.split())
+    month_name = desk.evaluate(
+        "new Date().toLocaleDateString('nl-NL', {month: 'long', year: 'numeric',"
+        " timeZone: 'Europe/Amsterdam'})")
+    assert month_name in text
+    assert "Bezorgd 5" in text
+
+
+# Common words of the Dutch interface: none may be left on a page in English.
+DUTCH = ("Aanmelding", "aanmelden", "Aanmelden", "Toets", "Toetsen", "Pakket", "pakket",
+         "Bezorg", "Bezorgd", "Bezorging", "Opslaan", "Uitloggen", "Wissel", "Afhaalpunt",
+         "afhaalpunt", "verplicht", "Verplicht", "Gezin", "gezin", "Zoeken", "Tonen",
+         "Instellingen", "Verwijzingen", "Aanmeldingen", "Leeftijd", "Inkomen", "Ouder",
+         "Uitgerekende", "Postcode is", "Terug", "Annuleren", "Versturen", "Komt in aanmerking",
+         "Geen", "niet", "voor", "van de", "het", "een")
+
+
+# What a user reads or hears: the text (also of a menu folded away on the phone and of what is
+# there for screen readers only) and the attributes that speak.
+PAGE_TEXT = """(() => {
+  const body = document.body.cloneNode(true);
+  body.querySelectorAll("script, style, template").forEach((node) => node.remove());
+  const spoken = [...body.querySelectorAll("[aria-label], [title], [placeholder], [alt]")]
+    .flatMap((node) => ["aria-label", "title", "placeholder", "alt"]
+      .map((name) => node.getAttribute(name) || ""));
+  return [document.title, body.innerText, body.textContent, ...spoken].join("\\n");
+})()"""
+
+
+def dutch_left(page, typed: tuple[str, ...]) -> list[str]:
+    """The Dutch interface words on the page, leaving out what she typed, the data the tests
+    made, and the language's own name in the switch."""
+    text = page.evaluate(PAGE_TEXT)
+    for data in (*typed, "Nederlands"):
+        text = text.replace(data, " ")
+    return [word for word in DUTCH if re.search(rf"\b{re.escape(word)}\b", text)]
+
+
+def test_the_nurse_journey_in_english_has_no_dutch_left(page, nurse):
+    point = PickupPointFactory(name="Bibliotheek Overvecht", city="Utrecht",
+                               address="Zamenhofdreef 1")
+    # The kit types' names and descriptions are the foundation's data, in Dutch.
+    kit_names = tuple(name for kit in KitType.objects.all()
+                      for name in (kit.name, *kit.description.split("\n")) if name.strip())
+    typed = ("Samira", "Bakker", "Dorpsstraat", "Utrecht", point.name, point.address,
+             nurse.organisation.name, nurse.get_full_name(), *kit_names)
+    log_in(page, nurse)
+    page.locator("select[name=language]").select_option("en")
+    page.get_by_role("button", name="Wissel").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    def check(where: str):
+        page.wait_for_load_state()
+        assert dutch_left(page, typed) == [], f"Dutch on {where} ({page.url})"
+
+    check("the home page")
+    page.goto("/eligibility/check/")
+    check("the check")
+    page.get_by_label("Age of the parent").fill("30")
+    page.locator("input[name=income_wages]").fill("1,100.00")
+    page.get_by_role("button", name="Check", exact=True).click()
+    expect(page.get_by_text("Qualifies").first).to_be_visible()
+    check("the check's outcome")
+
+    page.get_by_role("button", name="Refer this family").click()
+    expect(page).to_have_url(re.compile(r"/referrals/new/$"))
+    check("the referral form")
+    page.locator("input[name=parent_first_name]").fill("Samira")
+    page.locator("input[name=parent_last_name]").fill("Bakker")
+    page.locator("input[name=phone]").fill("06-12 34 56 78")
+    page.locator("input[name=street]").fill("Dorpsstraat")
+    page.locator("input[name=house_number]").fill("12")
+    page.locator("input[name=postcode]").fill("1234ab")
+    page.locator("input[name=city]").fill("Utrecht")
+    page.locator("input[name=due_date]").fill(due_in_days(120))
+    page.locator("select[name=kit_type]").select_option("start-50-68")
+    page.locator("input[name=delivery_method][value=pickup]").check()
+    page.locator("select[name=pickup_point]").select_option(point.code)
+    check("the referral form with a pick-up point")
+    page.locator("input[name=consent]").check()
+    page.locator("button[name=refer]").click()
+
+    expect(page).to_have_url(re.compile(r"/referrals/BSP-\d{4}-\d+/"))
+    referral = Referral.objects.get()
+    assert referral.pickup_point == point
+    check("the referral's page")
+    page.goto("/referrals/")
+    expect(page.get_by_text(referral.code)).to_be_visible()
+    check("her list")
