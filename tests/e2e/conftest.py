@@ -11,6 +11,7 @@ The live server serves real commits to another thread, so these tests run on a t
 database, which is emptied after each test: each test loads the shipped data itself.
 """
 
+import datetime
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from startpakket.roles import Role
@@ -215,3 +217,24 @@ def describe_violations(url: str, violations: list[dict]) -> str:
                                node.get("any", []) + node.get("all", []) + node.get("none", []))
                      for node in violation["nodes"])
     return "\n".join(lines)
+
+
+def due_in_days(days: int) -> str:
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+def fill_referral_form(page, point, *, due_days: int = 120) -> None:
+    """The nurse's typing on the referral form, up to the consent: the family, the phone and
+    postcode as people type them, the due date, the first kit and ``point`` to collect it at."""
+    page.locator("input[name=parent_first_name]").fill("Samira")
+    page.locator("input[name=parent_last_name]").fill("Bakker")
+    page.locator("input[name=phone]").fill("06-12 34 56 78")
+    page.locator("input[name=street]").fill("Dorpsstraat")
+    page.locator("input[name=house_number]").fill("12")
+    page.locator("input[name=postcode]").fill("1234ab")
+    page.locator("input[name=city]").fill("Utrecht")
+    page.locator("input[name=due_date]").fill(due_in_days(due_days))
+    page.locator("select[name=kit_type]").select_option("start-50-68")
+    # The pick-up list appears (the page's script) only once "pick-up point" is chosen.
+    page.locator("input[name=delivery_method][value=pickup]").check()
+    page.locator("select[name=pickup_point]").select_option(point.code)

@@ -20,7 +20,10 @@ def check_pages(page, steps) -> list[str]:
     found = []
     for step in steps:
         if isinstance(step, str):
-            page.goto(step)
+            response = page.goto(step)
+            # An error page or a redirect elsewhere would be checked instead and pass.
+            assert response is not None and response.ok, f"{step}: {response and response.status}"
+            assert page.url.endswith(step), f"{step} went to {page.url}"
             name = step
         else:
             name, act = step

@@ -2,14 +2,12 @@
 runs, the browser does here (the delivery-method script, Back, the browser's own form
 handling, the CSP)."""
 
-import datetime
 import re
 
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from logistics.models import Item, Referral, StockMovement
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import fill_referral_form, log_in
 from tests.factories import ItemFactory, PickupPointFactory, make_referral
 
 LIST = "/referrals/"
@@ -28,18 +26,7 @@ def test_the_nurse_checks_a_household_refers_it_on_her_phone_and_finds_it_again(
     page.get_by_role("button", name="Dit gezin aanmelden").click()
     expect(page).to_have_url(re.compile(r"/referrals/new/$"))
     expect(page.locator("input[name=income_wages]")).to_have_value("1.100,00")
-    page.locator("input[name=parent_first_name]").fill("Samira")
-    page.locator("input[name=parent_last_name]").fill("Bakker")
-    page.locator("input[name=phone]").fill("06-12 34 56 78")
-    page.locator("input[name=street]").fill("Dorpsstraat")
-    page.locator("input[name=house_number]").fill("12")
-    page.locator("input[name=postcode]").fill("1234ab")
-    page.locator("input[name=city]").fill("Utrecht")
-    page.locator("input[name=due_date]").fill(due_in_days(120))
-    page.locator("select[name=kit_type]").select_option("start-50-68")
-    # The pick-up list appears (the page's script) only once "pick-up point" is chosen.
-    page.locator("input[name=delivery_method][value=pickup]").check()
-    page.locator("select[name=pickup_point]").select_option(point.code)
+    fill_referral_form(page, point)
     page.locator("input[name=consent]").check()
     page.locator("button[name=refer]").click()
 
@@ -87,7 +74,3 @@ def test_back_after_a_goods_receipt_does_not_book_it_twice(page, volunteer):
     expect(page.locator("input[name=book_again]")).to_be_visible()
     assert StockMovement.objects.filter(item=romper).count() == 1
     assert StockMovement.objects.count() == 1
-
-
-def due_in_days(days: int) -> str:
-    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
