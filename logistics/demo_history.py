@@ -33,6 +33,7 @@ from logistics.models import (
 )
 from logistics.referrals import services as referrals
 from logistics.referrals.input import ReferralInput
+from logistics.referrals.rules import add_months
 from logistics.stock import services as stock
 from startpakket.models import Organisation, User
 from startpakket.roles import OrganisationKind, Role
@@ -88,7 +89,7 @@ def load_demo_history(nurse, coordinator, warehouse: Warehouse) -> None:
 def _make_months(rng, nurses, kit_types, coordinator, volunteer, warehouse, first_of_month):
     today = timezone.localdate()
     for back in range(MONTHS, 0, -1):
-        month = _months_before(first_of_month, back)
+        month = add_months(first_of_month, -back)
         with transaction.atomic():
             made = [_one(rng, nurses, kit_types, month, coordinator)
                     for _ in range(rng.randint(6, 15))]
@@ -133,11 +134,6 @@ def _receive(warehouse, user, kits: list[Referral], month: datetime.date) -> Non
     stock.receive(warehouse=warehouse, user=user, lines=lines, note="Levering leverancier",
                   batch=batch)
     _ledger().filter(batch=batch).update(created_at=_when(month, 8))
-
-
-def _months_before(first: datetime.date, months: int) -> datetime.date:
-    year, month = divmod(first.year * 12 + first.month - 1 - months, 12)
-    return datetime.date(year, month + 1, 1)
 
 
 def _one(rng, nurses, kit_types, month: datetime.date, coordinator) -> dict:

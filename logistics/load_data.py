@@ -53,7 +53,7 @@ from logistics.models import (
     StockMovement,
     Warehouse,
 )
-from logistics.referrals import codes
+from logistics.referrals import codes, workflow
 from logistics.referrals.services import window_fields
 from logistics.stock import ledger
 from logistics.stock.services import kit_requirements
@@ -92,7 +92,7 @@ DETOURS = {
     S.COLLECTED: [*_PACKED, S.NOT_COLLECTED, S.COLLECTED],
 }
 ACTIVE_RESERVATION = {S.APPROVED, S.SCHEDULED}
-GOODS_OUT = {S.PACKED, S.DELIVERY_FAILED, S.NOT_COLLECTED, S.DELIVERED, S.COLLECTED, S.SHIPPED}
+GOODS_OUT = {S.PACKED, S.DELIVERY_FAILED, S.NOT_COLLECTED} | workflow.HANDED_OVER
 ON_PICK_LIST = GOODS_OUT | {S.SCHEDULED}
 LANGUAGES = ["nl"] * 14 + ["en", "en", "ar", "ar", "tr", "pl", "uk", "ti", "fa", "so", "ro"]
 MUNICIPALITY_NAMES = [

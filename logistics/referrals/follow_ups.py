@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from eligibility import services as eligibility
 from eligibility.models import FollowUpDecision
 from logistics.models import Referral, ReferralStatus, ReferralStatusChange
-from logistics.referrals import notifications, services
+from logistics.referrals import notifications, selectors, services
 from logistics.referrals.rules import add_months
 from logistics.referrals.workflow import Action, change_status, lock_referral, require
 from startpakket.errors import DomainError
@@ -60,7 +60,7 @@ def plan_follow_up(*, first: Referral, user) -> Referral | None:
     kit_type = first.kit_type.follow_up
     if kit_type is None or not kit_type.is_active:
         return None
-    planned = Referral.objects.filter(follows=first).first()
+    planned = selectors.follow_up_of(first)
     if planned is not None:
         return planned
     follow_up = Referral.objects.create(

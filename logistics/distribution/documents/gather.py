@@ -6,7 +6,6 @@ the kit type holds today: a kit type may change after approval.
 
 from django.conf import settings
 from django.db.models import F, OuterRef, Prefetch, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,6 +34,7 @@ from logistics.models import (
     settings_of,
 )
 from logistics.referrals.codes import PREFIX
+from logistics.referrals.notifications import page_url
 from logistics.referrals.rules import goods_packed
 from startpakket.models import Organisation
 from startpakket.roles import OrganisationKind
@@ -109,7 +109,7 @@ def pick_list_content(pick_list: PickList) -> PickListContent:
 
 def delivery_page_url(code: str) -> str:
     """The kit's delivery page as a phone's camera opens it from the slip's QR code."""
-    return settings.SITE_URL + reverse("deliveries:kit", args=[code])
+    return page_url("deliveries:kit", code=code)
 
 
 def _slip(referral: Referral) -> Slip:
