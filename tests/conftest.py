@@ -1,6 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from startpakket import tokens
@@ -9,6 +10,16 @@ from startpakket.roles import Role
 from tests.factories import UserFactory
 
 ROLES = [Role.REFERRER, Role.WAREHOUSE, Role.COORDINATOR]
+
+
+@pytest.fixture(autouse=True)
+def _language_as_a_request_starts():
+    """Each test starts in the project's language: a test that renders in English (a
+    page through the test client's middleware, a mail with ``translation.override``) could
+    otherwise leave English active for the next one, whose result then hangs on the order."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
