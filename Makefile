@@ -7,7 +7,7 @@ PORT ?= 8000
 # SITE_URL: the links in e-mails and on delivery slips lead to this demo.
 DEMO_ENV := DEMO=1 DEBUG=1 TWO_FACTOR_REQUIRED=0 SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: demo test install lint messages clean
+.PHONY: demo test bench install lint messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Startpakket needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -31,6 +31,11 @@ demo: install
 
 test: install
 	$(BIN)/python scripts/run_tests.py
+
+# Every benchmark at national scale and one table of figures and targets (scripts/bench.py):
+# SQLite by default; DATABASE_URL=postgres://… for that database, POSTGRES=1 for a throwaway one.
+bench: install
+	$(BIN)/python scripts/bench.py
 
 lint: install
 	$(BIN)/ruff check .

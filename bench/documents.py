@@ -47,6 +47,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from _results import record
+
 ROOT = Path(__file__).resolve().parents[1]
 KIT_TYPES_JSON = ROOT / "fixtures" / "kit_types.json"
 SEED = 20260309
@@ -460,6 +462,9 @@ def main() -> None:
              f"render_delivery_slips ({args.packages} slips)")
     for name, (seconds, pdf), (base_seconds, base_pdf) in zip(names, ours, bare, strict=True):
         pages, base_pages = page_count(pdf), page_count(base_pdf)
+        record(name, "seconds", round(seconds, 3), "s", target="≥ 75% of baseline speed",
+               met=base_seconds / seconds >= 0.75, baseline=round(base_seconds, 3),
+               baseline_label="bare reportlab canvas")
         print(f"{name:<34}{seconds:>9.3f}{pages:>7}{len(pdf):>12,}"
               f"{seconds / pages * 1000:>9.2f}{base_seconds / seconds:>21.0%}")
         print(f"{'  baseline (plain canvas)':<34}{base_seconds:>9.3f}{base_pages:>7}"

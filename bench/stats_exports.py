@@ -26,6 +26,7 @@ import tracemalloc
 from decimal import Decimal
 
 import _database
+from _results import record
 
 SEED = 20261130
 FIRST_DAY = datetime.datetime(2024, 12, 1, 9, 0, tzinfo=datetime.UTC)
@@ -173,16 +174,24 @@ def bench(args) -> None:
     from logistics.statistics import exports, figures
     from startpakket.spreadsheets import XLSX
 
-    world = setup_world()
-    seconds = generate(args.referrals, *world)
-    print(f"generated {Referral.objects.count():,} referrals in {seconds:.1f} s")
-
-    period = figures.Period.parse("2024-12", "2026-11")
+    if args.existing:
+        # The referrals already there (``make bench``: ``generate_load_data``), last 24 months.
+        today = datetime.date.today()
+        first = today.replace(day=1) - datetime.timedelta(days=700)
+        period = figures.Period.parse(first.strftime("%Y-%m"), today.strftime("%Y-%m"))
+    else:
+        world = setup_world()
+        seconds = generate(args.referrals, *world)
+        period = figures.Period.parse("2024-12", "2026-11")
+    count = Referral.objects.count()
+    print(f"{count:,} referrals" + ("" if args.existing else f", generated in {seconds:.1f} s"))
     group_by = ("month", "municipality")
     table_seconds = best(lambda: figures.distribution(period, group_by))
     table = figures.distribution(period, group_by)
     print(f"aggregated table ({len(table.rows)} rows, month × municipality): "
           f"{table_seconds * 1000:.0f} ms")
+    record(f"statistics table, month × municipality ({count:,} referrals)", "seconds",
+           round(table_seconds, 3), "s")
     for fmt in ("csv", "xlsx", "json"):
         took = best(lambda fmt=fmt: exports.export(table, fmt))
         print(f"  written as {fmt.upper()}: {took * 1000:.0f} ms")
@@ -210,7 +219,10 @@ def bench(args) -> None:
         return sum(len(writer.writerow(row)) for row in exports.research_rows())
 
     ours, baseline, same = best(streamed), best(bare), best(bare_same_rows)
-    print(f"pseudonymised CSV, {args.referrals:,} rows, streamed: {ours:.2f} s")
+    record(f"pseudonymised CSV export ({count:,} rows)", "seconds", round(ours, 2), "s",
+           target="≤ 2× baseline", met=ours <= 2 * same, baseline=round(same, 2),
+           baseline_label="bare csv.writer, same rows")
+    print(f"pseudonymised CSV, {count:,} rows, streamed: {ours:.2f} s")
     print(f"  a bare csv.writer over the same rows: {same:.2f} s ({ours / same:.2f}×, target ≤ 3×)")
     print(f"  a bare csv.writer over the referrals' stored columns, no pseudonymising: "
           f"{baseline:.2f} s ({ours / baseline:.2f}×)")
@@ -219,20 +231,33 @@ def bench(args) -> None:
         data = tablib.Dataset(*exports.research_rows(), headers=exports.RESEARCH_COLUMNS)
         return len(XLSX().export_data(data))
 
-    print(f"pseudonymised XLSX (tablib, in memory), {args.referrals:,} rows: "
-          f"{best(xlsx, rounds=1):.2f} s")
+    if args.xlsx:
+        xlsx_seconds = best(xlsx, rounds=1)
+        print(f"pseudonymised XLSX (tablib, in memory), {count:,} rows: {xlsx_seconds:.2f} s")
+        record(f"pseudonymised XLSX export ({count:,} rows)", "seconds", round(xlsx_seconds, 1),
+               "s")
 
-    for limit in sorted({min(10_000, args.referrals), args.referrals}):
+    peaks = {}
+    for limit in sorted({min(10_000, count), count}):
         tracemalloc.start()
         streamed(limit=limit)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        print(f"peak memory streaming the CSV of {limit:,} rows: {peak / 1_048_576:.1f} MiB")
+        peaks[limit] = peak / 1_048_576
+        print(f"peak memory streaming the CSV of {limit:,} rows: {peaks[limit]:.1f} MiB")
+    small, large = peaks[min(peaks)], peaks[max(peaks)]
+    record(f"pseudonymised CSV export ({count:,} rows)", "peak memory", round(large, 1), "MiB",
+           target="flat", met=large <= 1.5 * small + 1, baseline=round(small, 1),
+           baseline_label=f"the first {min(peaks):,} rows")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--referrals", type=int, default=100_000)
+    parser.add_argument("--existing", action="store_true",
+                        help="measure the referrals in DATABASE_URL instead of generating them")
+    parser.add_argument("--no-xlsx", dest="xlsx", action="store_false",
+                        help="leave out the in-memory XLSX (slow at 100,000 rows)")
     args = parser.parse_args()
     _database.run(lambda: bench(args), prefix="bench-stats-", DEBUG="0",
                   SECRET_KEY="bench-" + "x" * 60)

@@ -9,7 +9,10 @@ class EligibilityConfig(AppConfig):
     def ready(self):
         from eligibility.audit import TRACKED
         from eligibility.defaults import install_defaults
-        from startpakket import audit, registry
+        from eligibility.models import NormRow, NormTable, Policy
+        from startpakket import audit, reference_data, registry
 
         audit.track(TRACKED)
+        # The checks keep these in each process (eligibility.services).
+        reference_data.rebuilt_on_change(NormTable, NormRow, Policy)
         registry.add_install_step(self.label, install_defaults)

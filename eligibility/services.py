@@ -8,31 +8,28 @@ from django.utils import timezone
 
 from eligibility import rules
 from eligibility.models import FollowUpDecision, NormTable, Policy
+from startpakket import reference_data
 
 # Norms for later years are not known: a date further ahead is a typo (such as 9999).
 MAX_YEARS_AHEAD = 5
 
 
-def norm_table_in_force(on: datetime.date) -> rules.NormTable | None:
-    table = (
-        NormTable.objects.filter(valid_from__lte=on)
-        .order_by("-valid_from")
-        .prefetch_related("rows")
-        .first()
-    )
-    if table is None:
-        return None
-    return rules.NormTable(
+# The norm tables and policies are read by every check and change a few times a year: kept in
+# each process (``startpakket.reference_data``; apps.py names the models that drop them).
+
+
+def _norm_tables() -> tuple[rules.NormTable, ...]:
+    """Every stored norm table, newest first."""
+    tables = NormTable.objects.order_by("-valid_from").prefetch_related("rows")
+    return tuple(rules.NormTable(
         valid_from=table.valid_from,
         rows={rules.Category(row.category): row.as_rule() for row in table.rows.all()},
-    )
+    ) for table in tables)
 
 
-def policy_in_force(on: datetime.date) -> rules.Policy:
-    """The policy with the latest ``valid_from`` on or before the date; the design's defaults
-    when none is stored (a fresh installation before ``install_defaults``)."""
-    policy = Policy.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
-    return policy.as_rule() if policy else rules.Policy()
+def norm_table_in_force(on: datetime.date) -> rules.NormTable | None:
+    tables = reference_data.kept("eligibility.norm_tables", _norm_tables)
+    return next((table for table in tables if table.valid_from <= on), None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,13 +41,31 @@ class FollowUpPolicy:
     carry_over_months: int = 9
 
 
+def _policies() -> tuple[tuple[datetime.date, rules.Policy, FollowUpPolicy], ...]:
+    """Every stored policy, newest first, as the check and the follow-up kits read it."""
+    return tuple(
+        (policy.valid_from, policy.as_rule(),
+         FollowUpPolicy(decision=policy.follow_up_decision,
+                        carry_over_months=policy.carry_over_months))
+        for policy in Policy.objects.order_by("-valid_from"))
+
+
+def _policy_row(on: datetime.date):
+    policies = reference_data.kept("eligibility.policies", _policies)
+    return next((row for row in policies if row[0] <= on), None)
+
+
+def policy_in_force(on: datetime.date) -> rules.Policy:
+    """The policy with the latest ``valid_from`` on or before the date; the design's defaults
+    when none is stored (a fresh installation before ``install_defaults``)."""
+    row = _policy_row(on)
+    return row[1] if row else rules.Policy()
+
+
 def follow_up_policy_in_force(on: datetime.date) -> FollowUpPolicy:
     """As ``policy_in_force``: the defaults when no policy is stored."""
-    policy = Policy.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
-    if policy is None:
-        return FollowUpPolicy()
-    return FollowUpPolicy(decision=policy.follow_up_decision,
-                          carry_over_months=policy.carry_over_months)
+    row = _policy_row(on)
+    return row[2] if row else FollowUpPolicy()
 
 
 def check_eligibility(

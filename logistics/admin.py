@@ -105,9 +105,9 @@ class KitTypeAdmin(ImportExportMixin, admin.ModelAdmin):
                     "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["follow_up"]
-    search_fields = ["code", "name"]
-    fields = ["code", "name", "description", "window_opens_weeks", "deliver_by_weeks",
-              "follow_up", "is_active"]
+    search_fields = ["code", "name", "name_en"]
+    fields = ["code", "name", "description", "name_en", "description_en", "window_opens_weeks",
+              "deliver_by_weeks", "follow_up", "is_active"]
     inlines = [KitComponentInline]
 
     def get_readonly_fields(self, request, obj=None):

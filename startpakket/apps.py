@@ -7,11 +7,15 @@ class StartpakketConfig(AppConfig):
     verbose_name = _("Organisations and users")
 
     def ready(self):
+        from django.contrib.auth.models import Group, Permission
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
         from startpakket import (
             audit,
+            caches,
             checks,  # noqa: F401 - registers the system checks
+            reference_data,
         )
         from startpakket.middleware import start_session_clock
 
@@ -19,3 +23,8 @@ class StartpakketConfig(AppConfig):
         # The clock starts as the session is made at login, which is written anyway: no extra
         # write on the first request afterwards.
         user_logged_in.connect(start_session_clock, dispatch_uid="start_session_clock")
+        # `migrate` makes the database cache's table: no `createcachetable` step anywhere.
+        post_migrate.connect(caches.create_cache_tables, sender=self,
+                             dispatch_uid="create_cache_tables")
+        # What each group may do is kept in each process (startpakket.auth_backends).
+        reference_data.rebuilt_on_change(Group, Permission, Group.permissions.through)

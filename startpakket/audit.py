@@ -48,6 +48,7 @@ from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.encoding import smart_str
@@ -187,6 +188,23 @@ def record_created(objects: Iterable[models.Model], *, user) -> list[LogEntry]:
         changes = model_instance_diff(None, obj) if auditlog.contains(type(obj)) else None
         entries.append(_entry(obj, user=user, action=LogEntry.Action.CREATE,
                               changes=changes or {}))
+    return LogEntry.objects.bulk_create(entries)
+
+
+def record_updated(changed: Iterable[tuple[models.Model, models.Model]], *, user,
+                   fields: Iterable[str]) -> list[LogEntry]:
+    """Entries for rows changed with ``QuerySet.update``, each as auditlog's signal would have
+    written it on ``save(update_fields=fields)``: the diff of the (before, after) pair, as the
+    model's registration allows (none where nothing changed). One query."""
+    fields = list(fields)
+    entries = []
+    for old, new in changed:
+        changes = model_instance_diff(old, new, fields_to_check=fields,
+                                      use_json_for_changes=getattr(
+                                          settings, "AUDITLOG_STORE_JSON_CHANGES", False))
+        if changes:
+            entries.append(_entry(new, user=user, action=LogEntry.Action.UPDATE,
+                                  changes=changes))
     return LogEntry.objects.bulk_create(entries)
 
 

@@ -1,10 +1,11 @@
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from startpakket import tokens
+from startpakket import reference_data, tokens
 from startpakket.models import ApiToken
 from startpakket.roles import Role
 from tests.factories import UserFactory
@@ -20,6 +21,18 @@ def _language_as_a_request_starts():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache_after_each_test():
+    """A test's throttle counts, or anything it cached or kept (``startpakket.reference_data``),
+    do not reach the next test (the data they came from is rolled back; the cache, of this
+    process, is not)."""
+    reference_data.clear()
+    yield
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    reference_data.clear()
 
 
 @pytest.fixture(scope="session")

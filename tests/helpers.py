@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pypdfium2
@@ -145,6 +146,55 @@ def run_at_once(action, times=THREADS):
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads)
     return results
+
+
+# What a screen reader hears of a form's errors.
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}
+
+
+class _FieldDescriptions(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.fields: list[tuple[str, dict]] = []  # (name, attributes) of every form control
+        self.text_of: dict[str, str] = {}  # id → the text inside that element
+        self._open: list[str | None] = []  # the ids of the elements open at this point
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in {"input", "select", "textarea"} and attrs.get("type") != "hidden":
+            self.fields.append((attrs.get("name", ""), attrs))
+        if tag in _VOID:
+            return
+        self._open.append(attrs.get("id"))
+        if attrs.get("id"):
+            self.text_of[attrs["id"]] = ""
+
+    def handle_endtag(self, tag):
+        if tag not in _VOID and self._open:
+            self._open.pop()
+
+    def handle_data(self, data):
+        for id_ in filter(None, self._open):
+            self.text_of[id_] += data
+
+
+def field_descriptions(html: str) -> dict[str, str]:
+    """Each invalid field's name → the text of the elements its ``aria-describedby`` names
+    (what a screen reader reads out after its label). Fails on a field marked invalid without
+    a description, and on a description naming an id the page does not have, of any field."""
+    parser = _FieldDescriptions()
+    parser.feed(html)
+    described = {}
+    for name, attrs in parser.fields:
+        ids = (attrs.get("aria-describedby") or "").split()
+        missing = [id_ for id_ in ids if id_ not in parser.text_of]
+        assert not missing, f"{name}: aria-describedby names no element {missing}"
+        if attrs.get("aria-invalid") == "true":
+            assert ids, f"{name} is invalid but describes nothing"
+            described[name] = " ".join(" ".join(parser.text_of[id_].split()) for id_ in ids)
+    return described
 
 
 # The project started as an operator would.

@@ -41,3 +41,7 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"eligibility": "100000/minute", "documents": "100000/minute"},
 }
+# One process runs the suite: a cache of its own (emptied after every test, tests/conftest.py),
+# so the query counts are the application's own. The database cache and its sharing between
+# processes have their tests (tests/startpakket/test_caches.py).
+CACHES = {"default": cache_config("locmem://")}  # noqa: F405

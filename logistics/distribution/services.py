@@ -41,7 +41,14 @@ from logistics.referrals import follow_ups, notifications
 from logistics.referrals.input import visible
 from logistics.referrals.rules import goods_packed
 from logistics.referrals.services import leave_pick_list, require_reason
-from logistics.referrals.workflow import TARGETS, Action, change_status, lock_referral, require
+from logistics.referrals.workflow import (
+    TARGETS,
+    Action,
+    change_status,
+    change_statuses,
+    lock_referral,
+    require,
+)
 from logistics.stock import services as stock
 from startpakket import audit
 from startpakket.errors import ConflictError, FieldError
@@ -118,8 +125,7 @@ def create_pick_list(*, warehouse: Warehouse, user, max_packages: int | None = N
     audit.record_created(entries, user=user)
     # No reason in the history: the list is known from the entry (``last_pick_list``), shown in
     # the reader's language.
-    for referral in referrals:
-        change_status(referral, ReferralStatus.SCHEDULED, user)
+    change_statuses(referrals, ReferralStatus.SCHEDULED, user)
     return pick_list
 
 
@@ -144,7 +150,8 @@ def _locked_on_list(pick_list: PickList, codes: list[str] | None) -> list[Referr
                   .select_related("reservation")
                   .filter(pk__in=[referral.pk for referral in chosen]).order_by("pk"))
     # Read again now that they are locked: a kit may have left the list meanwhile.
-    still_on = set(pick_list.entries.filter(removed_at__isnull=True, referral__in=locked)
+    still_on = set(PickListEntry.objects.filter(pick_list=pick_list, removed_at__isnull=True,
+                                                referral__in=locked)
                    .values_list("referral_id", flat=True))
     return [referral for referral in locked if referral.pk in still_on]
 

@@ -37,19 +37,6 @@ from startpakket.roles import Role
 PAGE_SIZE = 20
 
 
-def _summary(pick_list) -> dict:
-    """How far a list is: packages on it, and how many are still to pack / to deliver."""
-    counts = dict.fromkeys(ReferralStatus.values, 0)
-    for entry in selectors.on_list_now(pick_list):
-        counts[entry.referral.status] += 1
-    return {
-        "packages": sum(counts.values()),
-        "to_pack": counts[ReferralStatus.SCHEDULED],
-        "to_deliver": counts[ReferralStatus.PACKED],
-        "delivered": counts[ReferralStatus.DELIVERED],
-    }
-
-
 def _made(pick_list) -> str:
     count = pick_list.entries.count()
     return ngettext(
@@ -73,15 +60,15 @@ def pick_list_list(request):
                 return redirect("pick_lists:detail", pk=pick_list.pk)
     elif request.method == "POST":
         return redirect("pick_lists:list")
-    lists = selectors.with_entries(selectors.pick_lists_for(request.user))
-    page = page_of(lists, request.GET.get("page"), PAGE_SIZE)
+    page = page_of(selectors.pick_lists_for(request.user), request.GET.get("page"), PAGE_SIZE)
+    progress = selectors.progress_of(page.rows)
     waiting = selectors.waiting_counts(warehouses)
     return render(request, "logistics/pick_list_list.html", {
         "form": form,
         "waiting": [(warehouse, waiting.get(warehouse.pk, selectors.Waiting()))
                     for warehouse in warehouses],
         "page": page,
-        "rows": [(pick_list, _summary(pick_list)) for pick_list in page.rows],
+        "rows": [(pick_list, progress[pick_list.pk]) for pick_list in page.rows],
     })
 
 
@@ -103,7 +90,7 @@ def _detail_page(request, pick_list, pack_form=None):
                if entry.referral.status == ReferralStatus.SCHEDULED]
     return render(request, "logistics/pick_list_detail.html", {
         "pick_list": pick_list,
-        "summary": _summary(pick_list),
+        "summary": selectors.progress(pick_list),
         "current": current,
         "groups": _groups(current),
         # Which documents to offer: each delivery method's, for its kits still to go out.

@@ -201,6 +201,9 @@ class Referral(models.Model):
                 name="referral_contact_until_anonymised"),
         ]
         indexes = [
+            # The lists' order (``ordering``): a page of every status reads it in order
+            # instead of sorting all referrals.
+            models.Index(fields=["deliver_by", "id"], name="referral_list_idx"),
             models.Index(fields=["status", "deliver_by"], name="referral_queue_idx"),
             models.Index(fields=["organisation", "status", "deliver_by"],
                          name="referral_organisation_idx"),

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import get_language, npgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import npgettext
 
 from startpakket.models import Organisation, OrganisationQuerySet
 from startpakket.roles import OrganisationKind
@@ -87,6 +87,14 @@ class Item(models.Model):
         return (self.sku,)
 
 
+def in_active_language(dutch: str, english: str) -> str:
+    """A text the organisation keeps in Dutch with an optional English one: the English for a
+    page, PDF or mail in English when it is filled in, the Dutch otherwise."""
+    if english and (get_language() or "").split("-")[0] == "en":
+        return english
+    return dutch
+
+
 class KitTypeQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -104,6 +112,15 @@ class KitType(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # What people who use the site in English read instead (``display_name``); the API and the
+    # imports and exports of kit types keep to ``name``.
+    name_en = models.CharField(
+        _("name in English"), max_length=200, blank=True,
+        help_text=_("Shown to people who use the site in English. Empty: the Dutch name."))
+    description_en = models.TextField(
+        _("description in English"), blank=True,
+        help_text=_("Shown to people who use the site in English. Empty: the Dutch "
+                    "description."))
     is_active = models.BooleanField(_("active"), default=True)
     items = models.ManyToManyField(Item, through="KitComponent", related_name="kit_types")
     # When a kit of this type is delivered, a kit of the follow-up type is planned for the same
@@ -148,7 +165,16 @@ class KitType(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English if it has one, else the Dutch)."""
+        return in_active_language(self.name, self.name_en)
+
+    @property
+    def display_description(self) -> str:
+        return in_active_language(self.description, self.description_en)
 
     def clean(self):
         super().clean()

@@ -21,6 +21,7 @@ from logistics.stock.forms import FIRST_DATE, LAST_DATE, ItemChoiceField
 from startpakket import audit
 from startpakket.models import Organisation
 from startpakket.roles import OrganisationKind, Role
+from startpakket.widgets import LongSelect
 
 ALL = "all"
 
@@ -105,7 +106,10 @@ class ReferralFilter(django_filters.FilterSet):
         empty_label=_("All kit types"))
     organisation = CodeChoiceFilter(
         label=_("Organisation"), to_field_name="code", empty_label=_("All organisations"),
-        queryset=Organisation.objects.of_kind(OrganisationKind.REFERRER).order_by("name"))
+        widget=LongSelect,
+        # Only what the options show: thousands of organisations at a national foundation.
+        queryset=Organisation.objects.of_kind(OrganisationKind.REFERRER).order_by("name")
+        .only("code", "name"))
     submitted_from = _date_filter(_("Referred from"), "filter_submitted_from")
     submitted_to = _date_filter(_("Referred up to and including"), "filter_submitted_to")
     due_before = _date_filter(_("Due before"), "filter_due_before")
@@ -150,7 +154,9 @@ class ReferralFilter(django_filters.FilterSet):
 
     def filter_postcode(self, referrals, name, value):
         if len(value) == 4:
-            return referrals.filter(postcode__startswith=value)
+            # Every stored postcode with these digits ("1234", "1234 AA" … "1234 ZZ") as a range
+            # the address index serves: a LIKE reads the whole list in its order instead.
+            return referrals.filter(postcode__range=(value, f"{value} ZZ"))
         return referrals.filter(postcode=value)
 
     def filter_status(self, referrals, name, value):

@@ -150,7 +150,7 @@ class ReferralForm(HouseholdIncomeForm):
         self.kit_types = list(stock_selectors.referable_kit_types())
         self.fields["kit_type"].choices = [
             ("", self.fields["kit_type"].empty_label),
-            *((kit_type.code, kit_type.name) for kit_type in self.kit_types)]
+            *((kit_type.code, kit_type.display_name) for kit_type in self.kit_types)]
         if len(self.kit_types) == 1:
             self.fields["kit_type"].initial = self.kit_types[0].code
             self.fields["kit_type"].choices = self.fields["kit_type"].choices[1:]

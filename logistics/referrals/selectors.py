@@ -5,7 +5,7 @@ import bisect
 import datetime
 from collections.abc import Callable
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from logistics.models import (
@@ -30,8 +30,9 @@ WAREHOUSE_STATUSES = (ReferralStatus.APPROVED, ReferralStatus.SCHEDULED, Referra
 def referrals_for(user) -> QuerySet[Referral]:
     """A coordinator sees every referral, a referrer their organisation's, a volunteer those
     assigned to their warehouse; anyone else none."""
+    # The pick-up point's warehouse too: the API names it with the point.
     referrals = Referral.objects.select_related("kit_type", "organisation", "warehouse",
-                                                "referred_by", "pickup_point")
+                                                "referred_by", "pickup_point__warehouse")
     if user.has_role(Role.COORDINATOR):
         return referrals
     if user.has_role(Role.REFERRER):
@@ -85,8 +86,11 @@ def last_pick_list(referral: Referral) -> PickList | None:
 def with_follow_up_codes(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     """Adds ``follows_code`` and ``follow_up_code``: the codes of the referral this one's kit
     follows, and of its follow-up kit (None if none), in the same query."""
-    return referrals.annotate(follows_code=F("follows__code"),
-                              follow_up_code=F("follow_up__code"))
+    # Subqueries, not joins: counting the list (the API's pager) leaves unused subqueries out,
+    # where the joins stayed in and took 100,000 referrals' COUNT from 3 to 45 ms.
+    codes = Referral.objects.order_by().values("code")
+    return referrals.annotate(follows_code=Subquery(codes.filter(pk=OuterRef("follows_id"))),
+                              follow_up_code=Subquery(codes.filter(follows=OuterRef("pk"))))
 
 
 def follow_up_of(referral: Referral) -> Referral | None:
@@ -115,9 +119,20 @@ def postcode_area(postcode: str) -> int | None:
     return int(digits) if digits.isdigit() and len(digits) == 4 else None
 
 
+def municipality_of(postcode: str) -> int | None:
+    """The id of the municipality whose ranges cover ``postcode`` (None: "unknown", never an
+    error): for one referral, one indexed query instead of every range."""
+    area = postcode_area(postcode)
+    if area is None:
+        return None
+    return (PostcodeRange.objects.filter(first__lte=area, last__gte=area)
+            .order_by("-first").values_list("municipality_id", flat=True).first())
+
+
 def municipality_finder() -> Callable[[str], int | None]:
     """A function from a postcode to the id of the municipality whose ranges cover it (None:
-    "unknown", never an error), reading the ranges once: for one referral or for all of them."""
+    "unknown", never an error), reading the ranges once: for many referrals at once
+    (``municipality_of`` for one)."""
     ranges = sorted(PostcodeRange.objects.values_list("first", "last", "municipality_id"))
     firsts = [first for first, _, _ in ranges]
 

@@ -7,11 +7,11 @@ history row; e-mail after the commit. The transition table and its guard are in
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,11 +61,18 @@ def assess(household: rules.Household, incomes, on: date | None = None) -> rules
 
 def next_code(year: int) -> str:
     """The next code of ``year`` (``codes.format_code``), counted per year. The counter row is
-    locked until the referral is stored, so two referrals never get the same number."""
-    ReferralNumber.objects.get_or_create(year=year)
-    ReferralNumber.objects.filter(year=year).update(last=F("last") + 1)
-    number = ReferralNumber.objects.select_for_update().get(year=year).last
-    return codes.format_code(year, number)
+    locked by the update until the referral is stored, so two referrals never get the same
+    number. One query (``UPDATE … RETURNING``, SQLite 3.35+ and PostgreSQL) but the first
+    of a year, which makes the year's row."""
+    table = connection.ops.quote_name(ReferralNumber._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE "year" = %s '  # noqa: S608
+                       'RETURNING "last"', [year])
+        row = cursor.fetchone()
+    if row is None:
+        ReferralNumber.objects.get_or_create(year=year)
+        return next_code(year)
+    return codes.format_code(year, row[0])
 
 
 class NotEligible(ConflictError):
@@ -104,7 +111,7 @@ def _stored(data: ReferralInput, decision: rules.Decision) -> dict:
     return {
         **{name: getattr(data, name) for name in INPUT_FIELDS},
         **window_fields(data.kit_type, data.due_date),
-        "municipality_id": selectors.municipality_finder()(data.postcode),
+        "municipality_id": selectors.municipality_of(data.postcode),
         "household": snapshot.household_to_json(data.household),
         "incomes": snapshot.incomes_to_json(data.incomes),
         # When the check ran: a correction runs it again (the referral's date stays).
@@ -126,30 +133,52 @@ def _checked(data: ReferralInput) -> tuple[ReferralInput, rules.Decision]:
     return data, decision
 
 
-@transaction.atomic
-def submit_referral(*, user, data: ReferralInput, token: uuid.UUID | None = None) -> Referral:
-    """Store a new referral. ``token``: the form's one-time token; a second submit of the same
-    form raises ``AlreadySubmitted`` naming the first referral, and stores nothing."""
+@dataclass(frozen=True)
+class CheckedReferral:
+    """A new referral's input after every rule and the eligibility check: what
+    ``store_referral`` writes."""
+
+    user: object
+    fields: dict  # the referral's fields from its input and the check's decision (``_stored``)
+
+
+def check_referral(*, user, data: ReferralInput) -> CheckedReferral:
+    """Everything a new referral must pass before it is stored, without writing anything: so
+    it runs outside the transaction that stores it (on SQLite a transaction holds the
+    database's one write lock, and every other writer would wait for the check)."""
     if user.organisation_id is None or not user.has_role(Role.REFERRER):
         raise PermissionDenied(_("Only a referrer of an organisation can refer a family."))
+    return CheckedReferral(user=user, fields=_stored(*_checked(data)))
+
+
+@transaction.atomic
+def store_referral(checked: CheckedReferral, *, token: uuid.UUID | None = None) -> Referral:
+    """Store a referral that passed ``check_referral``. ``token``: the form's one-time token;
+    a second submit of the same form raises ``AlreadySubmitted`` naming the first referral,
+    and stores nothing."""
+    user = checked.user
     if token is not None and (earlier := Referral.objects.filter(
             submission_token=token, referred_by=user).first()):
         raise AlreadySubmitted(earlier)
-    data, decision = _checked(data)
     today = timezone.localdate()
     referral = Referral.objects.create(
         code=next_code(today.year),
-        organisation_id=user.organisation_id,
+        organisation=user.organisation,
         referred_by=user,
         consent=True,
         consent_date=today,
         submission_token=token,
-        **_stored(data, decision),
+        **checked.fields,
     )
     ReferralStatusChange.objects.create(referral=referral, to_status=ReferralStatus.SUBMITTED,
                                         by=user)
     notifications.waiting_for_decision(referral, new=True)
     return referral
+
+
+def submit_referral(*, user, data: ReferralInput, token: uuid.UUID | None = None) -> Referral:
+    """Check and store a new referral (``check_referral``, then ``store_referral``)."""
+    return store_referral(check_referral(user=user, data=data), token=token)
 
 
 def decision_of(referral: Referral) -> rules.Decision:

@@ -18,14 +18,17 @@ referral now": the pages show the buttons it names, the API lists them and the s
 what it refuses (``require``), with the reason it gives.
 """
 
+import copy
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from logistics.models import DeliveryMethod as M
 from logistics.models import Referral, ReferralStatus, ReferralStatusChange
 from logistics.models import ReferralStatus as S
+from startpakket import audit
 from startpakket.errors import ConflictError
 
 ALLOWED_TRANSITIONS: dict[S, frozenset[S]] = {
@@ -302,3 +305,26 @@ def change_status(referral: Referral, target: ReferralStatus, user, reason: str 
     ReferralStatusChange.objects.create(referral=referral, from_status=source, to_status=target,
                                         by=user, reason=reason)
     return referral
+
+
+def change_statuses(referrals: list[Referral], target: ReferralStatus, user) -> list[Referral]:
+    """``change_status`` of many referrals at once (the kits of a new pick list): the same
+    guard, history rows and audit entries, in four queries however many there are, where one
+    at a time took five queries a kit. The caller holds the locks and its transaction."""
+    for referral in referrals:
+        guard(referral.status, target, referral.delivery_method)
+    if not referrals:
+        return referrals
+    before = [copy.copy(referral) for referral in referrals]
+    now = timezone.now()  # as ``updated_at``'s auto_now would set it on save()
+    Referral.objects.filter(pk__in=[referral.pk for referral in referrals]).update(
+        status=target, updated_at=now)
+    for referral in referrals:
+        referral.status, referral.updated_at = target, now
+    # update() and bulk_create() send no signals: the entries auditlog would have written. Its
+    # diff on save() is taken before auto_now sets ``updated_at``: the status alone.
+    audit.record_updated(zip(before, referrals, strict=True), fields=("status",), user=user)
+    audit.record_created(ReferralStatusChange.objects.bulk_create(
+        ReferralStatusChange(referral=referral, from_status=old.status, to_status=target, by=user)
+        for old, referral in zip(before, referrals, strict=True)), user=user)
+    return referrals

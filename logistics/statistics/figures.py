@@ -63,7 +63,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats
 from django.utils.text import capfirst
@@ -79,6 +79,7 @@ from logistics.models import (
     ReferralStatusChange,
     StockMovement,
 )
+from logistics.models.stock import in_active_language
 from logistics.referrals.rules import add_months
 from logistics.referrals.workflow import HANDED_OVER
 from logistics.stock.selectors import stock_rows_for
@@ -330,6 +331,8 @@ def _dimensions(group_by, prefix: str, month_field: str | None) -> tuple[dict, l
             fields.append(f"{prefix}delivery_method")
         else:
             fields += [f"{prefix}{grouping}__code", f"{prefix}{grouping}__name"]
+            if grouping == "kit_type":  # the English name too, for a page in English
+                fields.append(f"{prefix}kit_type__name_en")
     return annotations, fields
 
 
@@ -349,6 +352,9 @@ def _key_of(values: dict, group_by, prefix: str) -> tuple:
         elif grouping == "method":
             method = values[f"{prefix}delivery_method"]
             key.append((method, capfirst(str(DeliveryMethod(method).label))))
+        elif grouping == "kit_type":
+            key.append((values[f"{prefix}kit_type__code"], in_active_language(
+                values[f"{prefix}kit_type__name"], values[f"{prefix}kit_type__name_en"])))
         else:
             key.append((values[f"{prefix}{grouping}__code"], values[f"{prefix}{grouping}__name"]))
     return tuple(key)
@@ -378,6 +384,15 @@ def _sort_key(key: tuple, group_by) -> tuple:
     return tuple(parts)
 
 
+def _counts(rows: QuerySet, annotations: dict, fields: list[str], **measures) -> Iterable[dict]:
+    """The ``measures`` of ``rows`` per group of ``fields`` (made by ``annotations``), or their
+    one total when there are none: ``values()`` of no field would group by every column, which
+    at 100,000 referrals took the key figures 13 s."""
+    if not fields:
+        return [rows.aggregate(**measures)]
+    return rows.annotate(**annotations).values(*fields).annotate(**measures).order_by()
+
+
 def distribution(period: Period, group_by: Iterable[str] = ("month",), *,
                  municipality=None) -> Table:
     """The counts of ``MEASURES`` per group of ``group_by`` in ``period`` (see the module's
@@ -395,9 +410,9 @@ def distribution(period: Period, group_by: Iterable[str] = ("month",), *,
                 row[measure] += values[measure]
 
     annotations, fields = _dimensions(group_by, "", "created_at")
-    add(Referral.objects.filter(municipality_filter(municipality), follows__isnull=True,
-                                created_at__gte=period.start, created_at__lt=period.end)
-        .annotate(**annotations).values(*fields).annotate(referred=Count("pk")).order_by(),
+    add(_counts(Referral.objects.filter(municipality_filter(municipality), follows__isnull=True,
+                                        created_at__gte=period.start, created_at__lt=period.end),
+                annotations, fields, referred=Count("pk")),
         "", ["referred"])
 
     # Follow-up kits are referred when they open, a change in their history; so the same query
@@ -405,23 +420,20 @@ def distribution(period: Period, group_by: Iterable[str] = ("month",), *,
     annotations, fields = _dimensions(group_by, "referral__", "at")
     decided = {measure: Count("referral", distinct=True, filter=Q(to_status=status) & ~STOPPED)
                for measure, status in DECISIONS.items()}
-    add(ReferralStatusChange.objects.filter(
+    add(_counts(ReferralStatusChange.objects.filter(
             Q(to_status__in=list(DECISIONS.values())) | OPENED,
             municipality_filter(municipality, "referral__"),
-            at__gte=period.start, at__lt=period.end)
-        .annotate(**annotations).values(*fields)
-        .annotate(**decided, referred=Count("referral", distinct=True, filter=OPENED))
-        .order_by(),
+            at__gte=period.start, at__lt=period.end),
+            annotations, fields,
+            **decided, referred=Count("referral", distinct=True, filter=OPENED)),
         "referral__", [*DECISIONS, "referred"])
 
     annotations, fields = _dimensions(group_by, "", "delivered_on")
-    add(Referral.objects.filter(municipality_filter(municipality),
-                                delivered_on__gte=period.first_month,
-                                delivered_on__lt=period.end_date)
-        .annotate(**annotations)
-        .values(*fields)
-        .annotate(delivered=Count("pk"), delivered_in_time=Count("pk", filter=_in_time()))
-        .order_by(),
+    add(_counts(Referral.objects.filter(municipality_filter(municipality),
+                                        delivered_on__gte=period.first_month,
+                                        delivered_on__lt=period.end_date),
+                annotations, fields,
+                delivered=Count("pk"), delivered_in_time=Count("pk", filter=_in_time())),
         "", ["delivered", "delivered_in_time"])
 
     if group_by == ("month",):

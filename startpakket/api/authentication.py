@@ -41,8 +41,10 @@ class TokenAuthentication(auth.TokenAuthentication):
             raise AuthenticationFailed(_("Invalid token.")) from None
         digest = hash_token(key)
         # knox's lookup: by the key's first characters, then the digests compared in constant time.
-        for candidate in ApiToken.objects.filter(
-                token_key=key[:CONSTANTS.TOKEN_KEY_LENGTH]).select_related("user"):
+        # The user's organisation and groups come along: nearly every request reads them.
+        candidates = (ApiToken.objects.filter(token_key=key[:CONSTANTS.TOKEN_KEY_LENGTH])
+                      .select_related("user__organisation").prefetch_related("user__groups"))
+        for candidate in candidates:
             if compare_digest(digest, candidate.digest):
                 if candidate.is_expired:
                     raise AuthenticationFailed(

@@ -5,18 +5,28 @@ handled and its answer stored; a retry with the same key and the same body gets 
 with the same status, instead of creating a second object. The same key with another body (or for
 another endpoint) is refused with 422. Keys belong to one user and are forgotten after a day.
 
-Two identical requests at the same moment: the key row is inserted first, in the same transaction
-as the work, so the second insert waits on the unique constraint until the first one commits, then
-fails and replays the stored answer. A request that fails (invalid input, a domain rule) rolls its
-key back with everything else: nothing was done, so the client may correct it and use the key again.
+Two identical requests at the same moment: the key row is inserted with the answer, in the same
+transaction as the work, so the second one's insert waits on the unique constraint until the first
+one commits, then fails, rolls its own work back and replays the stored answer. A request that
+fails (invalid input, a domain rule) stores no key: nothing was done, so the client may correct it
+and use the key again.
 
-Use it in a view as ``return idempotent(request, lambda: self.create(request))``.
+The work comes in two parts: ``prepare()`` reads and validates, outside any transaction, and
+``write(prepared)`` writes, inside the one that claims the key. On SQLite a transaction holds the
+database's only write lock (``transaction_mode=IMMEDIATE``): validating and checking inside it made
+every other writer wait for work that writes nothing, so a second worker added almost nothing.
+
+Keys older than ``LIFETIME`` count as absent; ``manage.py forget_idempotency_keys`` (daily)
+deletes them, not each request.
+
+Use it in a view as ``return idempotent(request, prepare=self.validate, write=self.create)``.
 """
 
 import datetime
 import hashlib
 import json
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -50,33 +60,46 @@ class KeyReused(UnprocessableError):
     code = "idempotency_key_reused"
 
 
-def idempotent(request, handle: Callable[[], Response]) -> Response:
-    """Answer ``handle()`` once per key; without the header, simply ``handle()``."""
+Prepared = TypeVar("Prepared")
+
+
+def idempotent(request, *, prepare: Callable[[], Prepared],
+               write: Callable[[Prepared], Response]) -> Response:
+    """Answer ``write(prepare())`` once per key; without the header, simply that."""
     key = _key(request)
     if key is None:
-        return handle()
+        return write(prepare())
     fingerprint = _fingerprint(request)
-    IdempotencyKey.objects.filter(created_at__lt=timezone.now() - LIFETIME).delete()
-    earlier = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+    earlier = _earlier(request.user, key)
     if earlier is not None:
         return _replay(earlier, fingerprint)
+    prepared = prepare()
     try:
         with transaction.atomic():
+            response = write(prepared)
             method, path, body_sha256 = fingerprint
-            claim = IdempotencyKey.objects.create(user=request.user, key=key, method=method,
-                                                  path=path, body_sha256=body_sha256)
-            response = handle()
-            claim.response_status = response.status_code
-            claim.response_body = json.loads(JSONRenderer().render(response.data) or "null")
-            claim.save(update_fields=["response_status", "response_body"])
+            IdempotencyKey.objects.create(
+                user=request.user, key=key, method=method, path=path, body_sha256=body_sha256,
+                response_status=response.status_code,
+                response_body=json.loads(JSONRenderer().render(response.data) or "null"))
     except IntegrityError:
-        # Another request with this key committed first (or handle() itself failed on a
+        # Another request with this key committed first (or write() itself failed on a
         # constraint: then there is no row to answer with and the error stands).
-        earlier = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+        earlier = _earlier(request.user, key)
         if earlier is None:
             raise
         return _replay(earlier, fingerprint)
     return response
+
+
+def _earlier(user, key: str) -> IdempotencyKey | None:
+    """The stored use of ``key``; one past its lifetime is forgotten here and now (the daily
+    command had not come round to it yet), so that the key can be used again."""
+    earlier = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if earlier is not None and earlier.created_at < timezone.now() - LIFETIME:
+        IdempotencyKey.objects.filter(pk=earlier.pk).delete()
+        return None
+    return earlier
 
 
 def _key(request) -> str | None:

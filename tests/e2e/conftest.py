@@ -123,6 +123,33 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+# The order of a date's parts in the browser's own language, asked of a tab without a locale
+# of its own (``new_page`` gives each tab nl-NL, which changes ``Intl`` and ``navigator`` only).
+DATE_ORDER = """() => new Intl.DateTimeFormat(navigator.language, {
+  day: "2-digit", month: "2-digit", year: "numeric"}).formatToParts(new Date(2027, 3, 1))
+  .filter((part) => part.type !== "literal").map((part) => part.type)"""
+
+
+@pytest.fixture(scope="session")
+def date_field_order(browser) -> tuple[str, ...]:
+    """The order in which Chromium's date field takes day, month and year, e.g. ("month",
+    "day", "year"). It follows the browser's own language, not the page's nor the tab's
+    locale: Debian's chromium without chromium-l10n has en-US only, so it asks month first
+    even on a Dutch page in a tab set to nl-NL."""
+    context = browser.new_context()
+    try:
+        return tuple(context.new_page().evaluate(DATE_ORDER))
+    finally:
+        context.close()
+
+
+def date_as_typed(day: datetime.date, order: tuple[str, ...]) -> str:
+    """The digits a person types into the date field for ``day``, in the field's order (it
+    moves on by itself after two digits of day or month)."""
+    parts = {"day": f"{day.day:02d}", "month": f"{day.month:02d}", "year": f"{day.year:04d}"}
+    return "".join(parts[part] for part in order)
+
+
 @pytest.fixture
 def e2e(transactional_db, live_server, settings):
     """The live server with the shipped data (role groups, kit types, norms) loaded again:
@@ -217,6 +244,101 @@ def describe_violations(url: str, violations: list[dict]) -> str:
                                node.get("any", []) + node.get("all", []) + node.get("none", []))
                      for node in violation["nodes"])
     return "\n".join(lines)
+
+
+# Common words of the Dutch interface: none may be left on a page in English.
+DUTCH = ("Aanmelding", "aanmelden", "Aanmelden", "Toets", "Toetsen", "Pakket", "pakket",
+         "pakketten", "Bezorg", "Bezorgd", "Bezorging", "bezorgen", "Opslaan", "Uitloggen",
+         "Wissel", "Afhaalpunt", "afhaalpunt", "verplicht", "Verplicht", "Gezin", "gezin",
+         "Zoeken", "Tonen", "Instellingen", "Verwijzingen", "Aanmeldingen", "Leeftijd",
+         "Inkomen", "Ouder", "Uitgerekende", "Postcode is", "Terug", "Annuleren", "Versturen",
+         "Komt in aanmerking", "Paklijst", "paklijst", "Ingepakt", "Magazijn", "Voorraad",
+         "Ontvangst", "Goedkeuren", "Vraag", "Maand", "Totaal", "Geen", "niet", "voor",
+         "van de", "het", "een", "wachten", "afdrukken", "maat", "Vervolgpakket")
+
+# What a user reads or hears: the text (also of a menu folded away on the phone and of what is
+# there for screen readers only) and the attributes that speak.
+PAGE_TEXT = """(() => {
+  const body = document.body.cloneNode(true);
+  body.querySelectorAll("script, style, template").forEach((node) => node.remove());
+  const spoken = [...body.querySelectorAll("[aria-label], [title], [placeholder], [alt]")]
+    .flatMap((node) => ["aria-label", "title", "placeholder", "alt"]
+      .map((name) => node.getAttribute(name) || ""));
+  return [document.title, body.innerText, body.textContent, ...spoken].join("\\n");
+})()"""
+
+
+def dutch_left(page, data=()) -> list[str]:
+    """The Dutch interface words on the page, leaving out ``data`` (what was typed, the data
+    the tests made) and the language's own name in the switch."""
+    return dutch_words(page.evaluate(PAGE_TEXT), data)
+
+
+def dutch_words(text: str, data=()) -> list[str]:
+    """The Dutch interface words in ``text`` (a page's or a document's), leaving out ``data``."""
+    for written in sorted({*data, "Nederlands"}, key=len, reverse=True):
+        text = text.replace(written, " ")
+    # Each word with the text around it, to find where it comes from.
+    return [f"{word}: …{text[max(0, found.start() - 40):found.end() + 40]}…"
+            for word in DUTCH if (found := re.search(rf"\b{re.escape(word)}\b", text))]
+
+
+def switch_to_english(page) -> None:
+    """The language switch in the header, as a person uses it (her choice is stored)."""
+    page.locator("select[name=language]").select_option("en")
+    page.get_by_role("button", name="Wissel").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+class Language:
+    """A journey that runs in Dutch and once more in English (the ``language`` fixture).
+
+    ``say(dutch, english)`` is what the user reads in the journey's language; ``switch(page)``
+    turns a logged-in tab to that language with the header's switch; in English ``check(page,
+    where)`` fails when a Dutch word is left on the page, leaving out ``data``: the names and
+    texts the test made or typed (data, not interface)."""
+
+    def __init__(self, code: str):
+        self.code = code
+        self.english = code == "en"
+        self.data: list[str] = []
+
+    def say(self, dutch: str, english: str) -> str:
+        return english if self.english else dutch
+
+    def switch(self, page) -> None:
+        if self.english:
+            switch_to_english(page)
+
+    def check(self, page, where: str) -> None:
+        if self.english:
+            page.wait_for_load_state()
+            assert dutch_left(page, self.data) == [], f"Dutch on {where} ({page.url})"
+
+    def check_text(self, text: str, where: str) -> None:
+        """In English, no Dutch word in a document's text (a PDF's, say)."""
+        if self.english:
+            assert dutch_words(text, self.data) == [], f"Dutch in {where}"
+
+
+def names_of(*users) -> list[str]:
+    """What the pages show of these people: their names and their organisations' (data)."""
+    return [text for user in users
+            for text in (user.get_full_name(), user.organisation.name if user.organisation
+                         else "")
+            if text]
+
+
+def item_names() -> list[str]:
+    """The articles' names: data the warehouse keeps in Dutch, as its shelves are labelled."""
+    from logistics.models import Item
+
+    return list(Item.objects.values_list("name", flat=True))
+
+
+@pytest.fixture(params=["nl", "en"])
+def language(request):
+    return Language(request.param)
 
 
 def due_in_days(days: int) -> str:

@@ -10,7 +10,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from logistics.models import Referral
-from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, describe_violations, log_in
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    date_as_typed,
+    describe_violations,
+    log_in,
+)
 from tests.factories import PickupPointFactory, make_referral
 
 
@@ -47,6 +54,19 @@ def referral_form_with_errors(page):
     expect(page.locator(".form-errors")).to_be_visible()
 
 
+def login_with_errors(page):
+    page.goto("/accounts/login/")
+    page.locator("form:has(input[name=password]) button[type=submit]").click()
+    expect(page.locator(".field-error").first).to_be_visible()
+
+
+def receipt_with_errors(page):
+    page.goto("/stock/receive/")
+    page.locator("input[name^=item-]").first.fill("0")  # at least 1
+    page.locator("form.card button[type=submit]").click()
+    expect(page.locator(".field-error").first).to_be_visible()
+
+
 def watch_requests(page, origin):
     """Every request the page makes that leaves the live server."""
     elsewhere = []
@@ -56,13 +76,16 @@ def watch_requests(page, origin):
     return elsewhere
 
 
-def test_the_pages_have_no_serious_or_critical_axe_violation(new_page, nurse, coordinator, e2e):
+def test_the_pages_have_no_serious_or_critical_axe_violation(
+        new_page, nurse, coordinator, volunteer, e2e):
     referral = make_referral(nurse)
 
     phone = new_page(PHONE)
     elsewhere = watch_requests(phone, e2e.url)
+    found = check_pages(phone, ["/accounts/login/", ("/accounts/login/ with errors",
+                                                     login_with_errors)])
     log_in(phone, nurse)
-    found = check_pages(phone, [
+    found += check_pages(phone, [
         "/",
         "/eligibility/check/",
         ("/eligibility/check/ with an outcome", eligibility_outcome),
@@ -92,6 +115,12 @@ def test_the_pages_have_no_serious_or_critical_axe_violation(new_page, nurse, co
         "/admin/logistics/kittype/",
     ])
 
+    shelf = new_page(PHONE)  # the volunteer books what came in, on her phone
+    elsewhere += watch_requests(shelf, e2e.url)
+    log_in(shelf, volunteer)
+    found += check_pages(shelf, ["/stock/receive/",
+                                 ("/stock/receive/ with errors", receipt_with_errors)])
+
     assert not found, "\n\n".join(found)
     # axe-core comes from the package, injected from disk: the pages fetched nothing elsewhere.
     assert elsewhere == []
@@ -111,12 +140,15 @@ def tab_to(page, name, limit=80):
     raise AssertionError(f"Tab never reached {name}")
 
 
-def test_the_referral_form_works_with_the_keyboard_alone(page, nurse):
+def test_the_referral_form_works_with_the_keyboard_alone(page, nurse, date_field_order):
     point = PickupPointFactory(name="Bibliotheek Overvecht", city="Utrecht")
+    # A day after the 12th: typed in the wrong order, its day is no month and the date changes.
     due = timezone.localdate() + datetime.timedelta(days=120)
+    due += datetime.timedelta(days=max(0, 13 - due.day))
     typed = {"parent_first_name": "Samira", "parent_last_name": "Bakker",
              "phone": "0612345678", "street": "Dorpsstraat", "house_number": "12",
-             "postcode": "1234ab", "city": "Utrecht", "due_date": due.strftime("%d-%m-%Y"),
+             "postcode": "1234ab", "city": "Utrecht",
+             "due_date": date_as_typed(due, date_field_order),
              "applicant_age": "30", "income_wages": "1100"}
     log_in(page, nurse)
     page.goto("/referrals/new/")
@@ -124,6 +156,7 @@ def test_the_referral_form_works_with_the_keyboard_alone(page, nurse):
     for name, text in typed.items():
         tab_to(page, name)
         page.keyboard.type(text)
+    expect(page.locator("input[name=due_date]")).to_have_value(due.isoformat())
     tab_to(page, "kit_type")
     for _ in range(10):  # a closed list: the arrow keys pick the next option
         if page.evaluate(FOCUSED)["value"] == "start-50-68":
@@ -149,6 +182,7 @@ def test_the_referral_form_works_with_the_keyboard_alone(page, nurse):
     expect(page).to_have_url(re.compile(r"/referrals/BSP-\d{4}-\d+/"))
     referral = Referral.objects.get()
     assert (referral.parent_first_name, referral.postcode) == ("Samira", "1234 AB")
+    assert referral.due_date == due
     assert (referral.referred_by, referral.pickup_point, referral.kit_type.code) == (
         nurse, point, "start-50-68")
 

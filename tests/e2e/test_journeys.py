@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from logistics.models import Item, Referral, StockMovement
-from tests.e2e.conftest import fill_referral_form, log_in
+from tests.e2e.conftest import fill_referral_form, log_in, names_of
 from tests.factories import ItemFactory, PickupPointFactory, make_referral
 
 LIST = "/referrals/"
@@ -51,16 +51,22 @@ def test_the_nurse_checks_a_household_refers_it_on_her_phone_and_finds_it_again(
     expect(page.get_by_text(other.code)).to_have_count(0)
 
 
-def test_back_after_a_goods_receipt_does_not_book_it_twice(page, volunteer):
+def test_back_after_a_goods_receipt_does_not_book_it_twice(page, volunteer, language):
+    say = language.say
     Item.objects.update(is_active=False)  # only this item on the form
     romper = ItemFactory(sku="E2E-ROMPER", name="Rompertje e2e")
+    language.data += [romper.name, *names_of(volunteer)]
+    book = say("Ontvangst boeken", "Book receipt")
     log_in(page, volunteer)
+    language.switch(page)
 
     page.goto("/stock/receive/")
+    language.check(page, "the goods receipt")
     page.locator("input[name=item-E2E-ROMPER]").fill("12")
-    page.get_by_role("button", name="Ontvangst boeken").click()
+    page.get_by_role("button", name=book).click()
     expect(page).not_to_have_url(re.compile(r"/stock/receive/$"))  # booked: on to the stock
     assert StockMovement.objects.count() == 1
+    language.check(page, "the stock after the receipt")
 
     page.go_back()  # the browser's own Back, to the form of before
     expect(page).to_have_url(re.compile(r"/stock/receive/$"))
@@ -68,9 +74,12 @@ def test_back_after_a_goods_receipt_does_not_book_it_twice(page, volunteer):
     # The form asks the browser not to fill the figures in again; she types them again if not.
     if not quantity.input_value():
         quantity.fill("12")
-    page.get_by_role("button", name="Ontvangst boeken").click()
+    page.get_by_role("button", name=book).click()
 
-    expect(page.get_by_text(re.compile(r"al geboekt\. Nog een keer boeken\?"))).to_be_visible()
+    expect(page.get_by_text(re.compile(say(r"al geboekt\. Nog een keer boeken\?",
+                                           r"already booked at .*\. Book it again\?"))
+                            )).to_be_visible()
     expect(page.locator("input[name=book_again]")).to_be_visible()
     assert StockMovement.objects.filter(item=romper).count() == 1
     assert StockMovement.objects.count() == 1
+    language.check(page, "the question whether to book it again")

@@ -12,7 +12,14 @@ from reportlab.lib.units import mm
 
 from logistics.distribution import services as distribution
 from logistics.models import KitType, PickList, Referral, Warehouse
-from tests.e2e.conftest import DESKTOP, fill_referral_form, log_in
+from tests.e2e.conftest import (
+    DESKTOP,
+    Language,
+    fill_referral_form,
+    item_names,
+    log_in,
+    names_of,
+)
 from tests.factories import OrganisationSettingsFactory, PickupPointFactory
 from tests.helpers import approved_kits, pdf_text
 
@@ -57,7 +64,8 @@ def test_the_volunteer_prints_the_address_labels_of_a_kit_by_post(
 
 
 def test_the_coordinator_sees_the_deliveries_on_the_dashboard_and_downloads_them(
-        new_page, volunteer, coordinator, nurse):
+        new_page, volunteer, coordinator, nurse, language):
+    say = language.say
     warehouse = Warehouse.objects.get(pk=volunteer.organisation_id)
     kits = approved_kits(warehouse, coordinator, nurse, 5)
     pick_list = distribution.create_pick_list(warehouse=warehouse, user=volunteer)
@@ -68,12 +76,17 @@ def test_the_coordinator_sees_the_deliveries_on_the_dashboard_and_downloads_them
     # still compares the export and the report with that month.
     delivered_on = Referral.objects.get(pk=kits[0].pk).delivered_on
 
+    language.data += [warehouse.name, *names_of(coordinator), *item_names()]
+
     desk = new_page(DESKTOP)
     log_in(desk, coordinator)
+    language.switch(desk)
     desk.goto("/dashboard/")
     delivered = desk.locator("dl.key-figures > div").filter(
-        has=desk.locator("dt", has_text=re.compile(r"^Bezorgd$"))).locator("dd")
+        has=desk.locator("dt", has_text=re.compile(say("^Bezorgd$", "^Delivered$")))
+    ).locator("dd")
     expect(delivered).to_have_text("5")  # five or more are shown, fewer would be "<5"
+    language.check(desk, "the dashboard")
 
     export = desk.locator("a[href*='group_by=month'][href*='format=csv']")
     response = desk.request.get(export.get_attribute("href"))
@@ -87,59 +100,26 @@ def test_the_coordinator_sees_the_deliveries_on_the_dashboard_and_downloads_them
     report = desk.locator("a[href*='/dashboard/report.pdf']")
     _, text = pdf_text(fetch_pdf(desk, report))
     text = " ".join(text.split())
+    language.check_text(text, "the monthly report")
     month_name = desk.evaluate(
-        "day => new Date(day).toLocaleDateString('nl-NL', {month: 'long', year: 'numeric',"
-        " timeZone: 'UTC'})", delivered_on.isoformat())
+        "([day, locale]) => new Date(day).toLocaleDateString(locale, {month: 'long',"
+        " year: 'numeric', timeZone: 'UTC'})", [delivered_on.isoformat(),
+                                                  say("nl-NL", "en-GB")])
     assert month_name in text
-    assert "Bezorgd 5" in text
-
-
-# Common words of the Dutch interface: none may be left on a page in English.
-DUTCH = ("Aanmelding", "aanmelden", "Aanmelden", "Toets", "Toetsen", "Pakket", "pakket",
-         "Bezorg", "Bezorgd", "Bezorging", "Opslaan", "Uitloggen", "Wissel", "Afhaalpunt",
-         "afhaalpunt", "verplicht", "Verplicht", "Gezin", "gezin", "Zoeken", "Tonen",
-         "Instellingen", "Verwijzingen", "Aanmeldingen", "Leeftijd", "Inkomen", "Ouder",
-         "Uitgerekende", "Postcode is", "Terug", "Annuleren", "Versturen", "Komt in aanmerking",
-         "Geen", "niet", "voor", "van de", "het", "een")
-
-
-# What a user reads or hears: the text (also of a menu folded away on the phone and of what is
-# there for screen readers only) and the attributes that speak.
-PAGE_TEXT = """(() => {
-  const body = document.body.cloneNode(true);
-  body.querySelectorAll("script, style, template").forEach((node) => node.remove());
-  const spoken = [...body.querySelectorAll("[aria-label], [title], [placeholder], [alt]")]
-    .flatMap((node) => ["aria-label", "title", "placeholder", "alt"]
-      .map((name) => node.getAttribute(name) || ""));
-  return [document.title, body.innerText, body.textContent, ...spoken].join("\\n");
-})()"""
-
-
-def dutch_left(page, typed: tuple[str, ...]) -> list[str]:
-    """The Dutch interface words on the page, leaving out what she typed, the data the tests
-    made, and the language's own name in the switch."""
-    text = page.evaluate(PAGE_TEXT)
-    for data in (*typed, "Nederlands"):
-        text = text.replace(data, " ")
-    return [word for word in DUTCH if re.search(rf"\b{re.escape(word)}\b", text)]
+    assert say("Bezorgd 5", "Delivered 5") in text
 
 
 def test_the_nurse_journey_in_english_has_no_dutch_left(page, nurse):
     point = PickupPointFactory(name="Bibliotheek Overvecht", city="Utrecht",
                                address="Zamenhofdreef 1")
-    # The kit types' names and descriptions are the foundation's data, in Dutch.
-    kit_names = tuple(name for kit in KitType.objects.all()
-                      for name in (kit.name, *kit.description.split("\n")) if name.strip())
-    typed = ("Samira", "Bakker", "Dorpsstraat", "Utrecht", point.name, point.address,
-             nurse.organisation.name, nurse.get_full_name(), *kit_names)
+    english = Language("en")
+    english.data = ["Samira", "Bakker", "Dorpsstraat", "Utrecht", point.name, point.address,
+                    nurse.organisation.name, nurse.get_full_name()]
     log_in(page, nurse)
-    page.locator("select[name=language]").select_option("en")
-    page.get_by_role("button", name="Wissel").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    english.switch(page)
 
     def check(where: str):
-        page.wait_for_load_state()
-        assert dutch_left(page, typed) == [], f"Dutch on {where} ({page.url})"
+        english.check(page, where)
 
     check("the home page")
     page.goto("/eligibility/check/")

@@ -50,8 +50,8 @@ def test_an_inactive_users_token_is_refused(token_client):
 
 def test_me_takes_a_constant_number_of_queries(token_client, django_assert_num_queries):
     api = token_client(UserFactory())
-    # token + user, groups for the role, organisation
-    with django_assert_num_queries(3):
+    # token with user and organisation, the user's groups (for the role)
+    with django_assert_num_queries(2):
         api.get("/api/v1/me/")
 
 

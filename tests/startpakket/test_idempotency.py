@@ -3,6 +3,7 @@ retry replays the first answer, another body with the same key is a 422, keys la
 identical requests at the same moment create one referral."""
 
 import datetime
+import io
 import json
 
 import pytest
@@ -100,10 +101,14 @@ def test_a_key_is_kept_for_a_day(token_client, referrer):
     assert stored.response_body["code"] == later.json()["code"]
 
 
-def test_expired_keys_of_anyone_are_removed(token_client, referrer):
+def test_a_request_forgets_no_other_keys_the_daily_command_does(token_client, referrer):
+    # Deleting expired keys on every request cost a write transaction each (issue #18).
     post(token_client(UserFactory(role=Role.REFERRER)), referral_payload(), "old")
     IdempotencyKey.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
     post(token_client(referrer), referral_payload(), "new")
+    assert sorted(IdempotencyKey.objects.values_list("key", flat=True)) == ["new", "old"]
+
+    call_command("forget_idempotency_keys", stdout=io.StringIO())
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
 
 

@@ -41,10 +41,23 @@ PDF = OpenApiResponse(OpenApiTypes.BINARY, description="A PDF document.")
 
 
 class PickListScope:
+    """The user's pick lists, each answered with its packages (``attach_packages``: one query
+    for a page of lists, or for one)."""
+
     lookup_url_kwarg = "id"
 
     def get_queryset(self):
-        return selectors.with_entries(selectors.pick_lists_for(self.request.user))
+        return selectors.pick_lists_for(self.request.user)
+
+    def get_object(self):
+        return selectors.attach_packages([super().get_object()])[0]
+
+    def paginate_queryset(self, queryset):
+        return selectors.attach_packages(super().paginate_queryset(queryset))
+
+    def as_it_is_now(self, pick_list):
+        """The list read again after a change, with its packages."""
+        return selectors.attach_packages([self.get_queryset().get(pk=pick_list.pk)])[0]
 
 
 class PickListListCreateView(PickListScope, generics.ListAPIView):
@@ -76,8 +89,8 @@ class PickListListCreateView(PickListScope, generics.ListAPIView):
                                        warehouses=stock_selectors.warehouses_for(request.user))
         data.is_valid(raise_exception=True)
         pick_list = services.create_pick_list(user=request.user, **data.validated_data)
-        pick_list = self.get_queryset().get(pk=pick_list.pk)
-        return Response(PickListSerializer(pick_list).data, status=status.HTTP_201_CREATED)
+        return Response(PickListSerializer(self.as_it_is_now(pick_list)).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class PickListDetailView(PickListScope, generics.RetrieveAPIView):
@@ -102,7 +115,7 @@ class PickListActionView(PickListScope, generics.GenericAPIView):
         data = self.input_serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
         done = self.act(pick_list, data.validated_data.get("referrals"))
-        pick_list = self.get_queryset().get(pk=pick_list.pk)
+        pick_list = self.as_it_is_now(pick_list)
         setattr(pick_list, self.result_field, [referral.code for referral in done])
         return Response(self.get_serializer(pick_list).data)
 
@@ -146,7 +159,8 @@ class PickListTakeOffView(PickListActionView):
         return services.take_off(pick_list=pick_list, user=self.request.user, codes=codes)
 
 
-class DocumentView(PickListScope, generics.GenericAPIView):
+class DocumentView(generics.GenericAPIView):
+    lookup_url_kwarg = "id"
     permission_classes = [HasRequiredPermission]
     required_permission = "logistics.view_picklist"
     throttle_classes = [ScopedRateThrottle]

@@ -89,7 +89,7 @@ def pick_list_content(pick_list: PickList) -> PickListContent:
     totals: dict[str, list] = {}  # SKU → [item, quantity]
     for entry in entries:
         referral = entry.referral
-        package = Package(code=referral.code, kit_type=referral.kit_type.name,
+        package = Package(code=referral.code, kit_type=referral.kit_type.display_name,
                           babies=referral.babies, lines=_lines(referral),
                           notes=_notes(referral), already_packed=goods_packed(referral),
                           method=referral.get_delivery_method_display())
@@ -122,7 +122,7 @@ def _slip(referral: Referral) -> Slip:
         phone=referral.phone.as_national if referral.phone else "",
         language=referral.get_language_display(),
         delivery_notes=referral.delivery_notes,
-        kit_type=referral.kit_type.name,
+        kit_type=referral.kit_type.display_name,
         babies=referral.babies,
         lines=_lines(referral),
         deliver_by=referral.deliver_by,
@@ -217,7 +217,7 @@ def pickup_notes_content(referrals: list[Referral], *, warehouse,
             point_name=referral.pickup_point.name,
             point_address_lines=referral.pickup_point.address_lines,
             opening_hours=referral.pickup_point.opening_hours,
-            kit_type=referral.kit_type.name,
+            kit_type=referral.kit_type.display_name,
             babies=referral.babies,
             lines=_lines(referral),
             collect_weeks=settings.PICKUP_COLLECT_WEEKS,

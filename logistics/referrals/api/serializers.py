@@ -27,6 +27,7 @@ from logistics.referrals.input import INVALID_PHONE, MAX_HOUSE_NUMBER, ReferralI
 from logistics.referrals.services import decision_of, outcome_of
 from logistics.referrals.workflow import Action, available_actions
 from startpakket.api.fields import CodeRelatedField
+from startpakket.api.serializers import FieldsBuiltOnce
 
 NL_COUNTRY_CODE = 31
 
@@ -151,7 +152,7 @@ DELIVERY_FIELDS = [
 ]
 
 
-class WarehouseReferralSerializer(serializers.ModelSerializer):
+class WarehouseReferralSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A referral as a warehouse volunteer sees it."""
 
     phone = NationalPhoneField()

@@ -125,14 +125,21 @@ class ReferralListCreateView(ReferralScope, generics.ListAPIView):
         },
     )
     def post(self, request):
-        return idempotency.idempotent(request, lambda: self.submit(request))
+        return idempotency.idempotent(request, prepare=lambda: self.check(request),
+                                      write=lambda checked: self.store(request, checked))
 
-    def submit(self, request) -> Response:
+    def check(self, request) -> services.CheckedReferral:
         if request.user.organisation_id is None:
             raise PermissionDenied(_("Your account belongs to no organisation."))
         data = ReferralInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        referral = services.submit_referral(user=request.user, data=data.to_input())
+        return services.check_referral(user=request.user, data=data.to_input())
+
+    def store(self, request, checked: services.CheckedReferral) -> Response:
+        referral = services.store_referral(checked)
+        # As ``selectors.with_follow_up_codes`` would say of a referral just made: it follows no
+        # kit and has no follow-up kit yet (two queries fewer).
+        referral.follows_code = referral.follow_up_code = None
         body = output_serializer_for(request.user)(referral, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -68,24 +68,28 @@ class ReceiptCreateView(APIView):
                    responses={201: ReceiptSerializer})
     def post(self, request):
         # A program that retries after a lost answer sends the same Idempotency-Key: booked once.
-        return idempotency.idempotent(request, lambda: self.receive(request))
+        return idempotency.idempotent(request, prepare=lambda: self.validate(request),
+                                      write=lambda data: self.receive(request, data))
 
-    def receive(self, request) -> Response:
+    def validate(self, request) -> dict:
         data = ReceiptInputSerializer(
             data=request.data, warehouses=selectors.warehouses_for(request.user)
         )
         data.is_valid(raise_exception=True)
-        warehouse = data.validated_data["warehouse"]
+        return data.validated_data
+
+    def receive(self, request, data: dict) -> Response:
+        warehouse = data["warehouse"]
         movements = stock.receive(
             warehouse=warehouse,
-            lines=[(line["item"], line["quantity"]) for line in data.validated_data["lines"]],
-            note=data.validated_data["note"],
+            lines=[(line["item"], line["quantity"]) for line in data["lines"]],
+            note=data["note"],
             user=request.user,
         )
         receipt = {
             "batch": movements[0].batch,
             "warehouse": warehouse.code,
-            "note": data.validated_data["note"],
+            "note": data["note"],
             "lines": movements,
         }
         return Response(ReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)

@@ -8,8 +8,8 @@ from startpakket.models import IdempotencyKey
 class Command(BaseCommand):
     help = (
         "Delete stored Idempotency-Key answers older than 24 hours. They hold the personal data "
-        "of the referral they created, so run this daily (e.g. from cron); keyed requests also "
-        "clear them as they come."
+        "of the referral they created, so run this daily (e.g. from cron); a keyed request "
+        "only forgets an old use of its own key."
     )
 
     def handle(self, *args, **options):

@@ -10,7 +10,7 @@ from logistics.distribution.forms import parse_code
 from logistics.models import MovementKind, PickList, ReferralStatus, StockMovement
 from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory
-from tests.helpers import approved_kits, kit_requirements, pdf_text
+from tests.helpers import approved_kits, field_descriptions, kit_requirements, pdf_text
 
 pytestmark = pytest.mark.django_db
 S = ReferralStatus
@@ -93,6 +93,17 @@ def test_packing_ticked_kits_then_all_on_the_page(warehouse_client, warehouse, w
     assert again.status_code == 200
     assert StockMovement.objects.filter(kind=MovementKind.ISSUE).count() == (
         3 * len(kit_requirements()))
+
+
+def test_packing_with_nothing_ticked_is_read_out_with_the_tick_boxes(
+        warehouse_client, warehouse, warehouse_user, coordinator, referrer):
+    approved_kits(warehouse, coordinator, referrer, 2)
+    pick_list = pick_lists.create_pick_list(warehouse=warehouse, user=warehouse_user)
+
+    response = warehouse_client.post(f"/pick-lists/{pick_list.pk}/packed/", {})
+
+    error, = response.context["pack_form"].errors["referrals"]
+    assert field_descriptions(response.content.decode()) == {"referrals": error}
 
 
 def test_the_pages_print_both_documents(warehouse_client, warehouse, warehouse_user, coordinator,

@@ -357,3 +357,16 @@ def test_on_a_phone_every_row_keeps_its_status_and_deliver_by_date(referrer_clie
     css = (settings.BASE_DIR / "startpakket/static/startpakket/app.css").read_text()
     narrow = css[css.index("@media (max-width: 39.99rem) {\n  table.referrals"):]
     assert "table.referrals tr {" in narrow and "flex-wrap: wrap" in narrow
+
+
+def test_four_digits_find_every_letter_pair_and_an_anonymised_postcode_only(door, referrer):
+    """A range of the stored postcodes (the address index serves it), from "1234" to
+    "1234 ZZ": not the neighbours on either side."""
+    made = {postcode: make_referral(referrer, postcode=postcode, house_number=number + 1)
+            for number, postcode in enumerate(["1233 ZZ", "1234 AA", "1234 ZZ", "1235 AA",
+                                               "1234 KL"])}
+    # Anonymised: only the digits are left (``referrals.retention``).
+    Referral.objects.filter(pk=made.pop("1234 KL").pk).update(postcode="1234")
+    found = door.find(referrer, postcode="1234")
+    by_code = {referral.code: postcode for postcode, referral in made.items()}
+    assert sorted(by_code.get(code, "1234") for code in found) == ["1234", "1234 AA", "1234 ZZ"]

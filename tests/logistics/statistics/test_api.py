@@ -154,6 +154,8 @@ def test_formulas_are_escaped_in_csv_and_xlsx(token_client, world, name):
 def test_query_count_does_not_grow_with_referrals(token_client):
     client = token_client(UserFactory(role=Role.COORDINATOR))
     month = figures.month_code(timezone.localdate())
+    # The first request in a process also reads what it keeps (reference_data).
+    client.get(URL, {"from": month, "to": month})
     counts = []
     for total in (2, 12):
         while Referral.objects.count() < total:

@@ -159,6 +159,8 @@ def test_query_count_does_not_grow_with_the_referrals(coordinator_client, referr
 
     for _ in range(2):
         make_referral(referrer)
+    # The first request in a process also reads what it keeps (reference_data).
+    count()
     few = count()
     for _ in range(10):
         make_referral(referrer, postcode="9999 ZZ")

@@ -68,6 +68,21 @@ def test_per_organisation_and_kit_type(world):
     }
 
 
+def test_per_kit_type_named_in_the_language_of_the_page(world):
+    KitType.objects.filter(code="vervolg-74-92").update(name_en="")  # no English name
+    names = {}
+    for language in ("nl", "en"):
+        with translation.override(language):
+            table = figures.distribution(Q1, ["kit_type"])
+        names[language] = {row.keys[0].code: row.keys[0].name for row in table.rows}
+    assert names == {
+        "nl": {"start-50-68": "Startpakket maat 50/56–62/68",
+               "vervolg-74-92": "Vervolgpakket maat 74/80–86/92"},
+        "en": {"start-50-68": "Start-kit sizes 50/56–62/68",
+               "vervolg-74-92": "Vervolgpakket maat 74/80–86/92"},
+    }
+
+
 def test_groupings_combined(world):
     table = figures.distribution(Q1, ["municipality", "month"])
     assert table.group_by == ("month", "municipality")  # always in the fixed order
