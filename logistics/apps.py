@@ -11,9 +11,10 @@ class LogisticsConfig(AppConfig):
         from logistics.audit import TRACKED
         from logistics.defaults import install_defaults
         from logistics.distribution.forms import register_referral_page_forms
+        from logistics.models import KitComponent, KitType
         from logistics.referrals.forms import referral_mail_form
         from logistics.referrals.views import offer_referral_after_check
-        from startpakket import audit, registry
+        from startpakket import audit, reference_data, registry
 
         audit.track(TRACKED)
         registry.add_install_step(self.label, install_defaults)
@@ -23,3 +24,5 @@ class LogisticsConfig(AppConfig):
         registry.add_home_panels(self.label, home.panels)
         register_referral_page_forms()
         offer_referral_after_check()
+        # Every referral asks which kit types may be chosen (stock.selectors).
+        reference_data.rebuilt_on_change(KitType, KitComponent)

@@ -134,8 +134,8 @@ def _field_error(name: str, value) -> str | None:
     if name == "language":
         return None if value in Language.values else _("Choose a language from the list.")
     if name == "kit_type":
-        referable = stock_selectors.referable_kit_types()
-        if not isinstance(value, KitType) or not referable.filter(pk=value.pk).exists():
+        if (not isinstance(value, KitType)
+                or value.pk not in stock_selectors.referable_kit_type_ids()):
             return _("This kit type cannot be chosen: it is not in use, or has no contents.")
         return None
     return None

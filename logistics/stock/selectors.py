@@ -16,6 +16,7 @@ from logistics.models import (
     StockMovement,
     Warehouse,
 )
+from startpakket import reference_data
 from startpakket.roles import Role
 
 
@@ -39,6 +40,13 @@ def kit_types() -> QuerySet[KitType]:
 def referable_kit_types() -> QuerySet[KitType]:
     """The kit types a family can be referred for: active, with something in them."""
     return KitType.objects.active().filter(components__isnull=False).distinct().order_by("code")
+
+
+def referable_kit_type_ids() -> frozenset[int]:
+    """The ids of ``referable_kit_types``, kept in each process (``startpakket.reference_data``;
+    ``LogisticsConfig.ready`` names the models whose change drops them): every new referral asks."""
+    return reference_data.kept("logistics.referable_kit_type_ids", lambda: frozenset(
+        referable_kit_types().values_list("pk", flat=True)))
 
 
 @dataclass(frozen=True)

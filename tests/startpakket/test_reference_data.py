@@ -92,3 +92,17 @@ def test_a_users_own_groups_are_read_per_request(api, token_client):
     assert nurse_api.get("/api/v1/referrals/").status_code == 200
     nurse.groups.set([Group.objects.get(name=Role.WAREHOUSE.value)])
     assert nurse_api.post(URL, BODY, format="json").status_code == 403
+
+
+def test_a_kit_type_put_out_of_use_cannot_be_chosen_at_the_next_referral(token_client, referrer):
+    from logistics.models import KitType
+    from tests.helpers import referral_payload
+
+    api = token_client(referrer)
+    assert api.post("/api/v1/referrals/", referral_payload(), format="json").status_code == 201
+    kit = KitType.objects.get(code=referral_payload()["kit_type"])
+    kit.is_active = False
+    kit.save()
+    refused = api.post("/api/v1/referrals/", referral_payload(), format="json")
+    assert refused.status_code == 400
+    assert "kit_type" in refused.json()["errors"]
