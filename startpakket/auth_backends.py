@@ -31,5 +31,5 @@ class ModelBackendWithKeptGroups(ModelBackend):
             by_group = reference_data.kept("startpakket.group_permissions",
                                            _permissions_by_group)
             user_obj._group_perm_cache = {
-                name for group in user_obj.groups.all() for name in by_group.get(group.pk, ())}
+                name for group in user_obj.group_list for name in by_group.get(group.pk, ())}
         return user_obj._group_perm_cache

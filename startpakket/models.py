@@ -87,9 +87,15 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     @cached_property
+    def group_list(self) -> list:
+        """The user's groups, read once per request for the role and the permissions alike
+        (``startpakket.auth_backends``)."""
+        return list(self.groups.all())
+
+    @cached_property
     def role(self) -> Role | None:
         """The user's role: the one role group they are in, or None."""
-        names = {group.name for group in self.groups.all()}
+        names = {group.name for group in self.group_list}
         roles = [role for role in Role if role.value in names]
         return roles[0] if len(roles) == 1 else None
 

@@ -133,6 +133,7 @@ def set_role(user: User, role: Role, *, actor: User | None = None) -> None:
         user.is_staff = role == Role.COORDINATOR
         user.save(update_fields=["is_staff"])
         user.__dict__.pop("role", None)
+        user.__dict__.pop("group_list", None)
         if before is not None and before != Role(role):
             record_changed(user, user=actor, changes={"role": (before.value, Role(role).value)})
 

@@ -33,26 +33,26 @@ SKU = "TELLING-ROMPER"
 # (who, address, queries): every list as the role that uses it. ``{pick_list}`` is the newest
 # pick list's id.
 COUNTED = [
-    ("coordinator", "/", 15),
-    ("coordinator", "/referrals/", 9),
-    ("coordinator", "/referrals/?status=all", 10),
-    ("coordinator", "/referrals/?status=all&name=Bakker&page=1", 10),
-    ("coordinator", "/referrals/queue/", 8),
-    ("coordinator", "/pick-lists/", 10),
-    ("coordinator", "/pick-lists/{pick_list}/", 8),
-    ("coordinator", "/stock/", 10),
-    ("coordinator", f"/stock/items/{SKU}/", 11),
-    ("coordinator", "/dashboard/", 32),
-    ("coordinator", "/accounts/tokens/", 7),
-    ("nurse", "/", 8),
-    ("nurse", "/referrals/", 8),
-    ("nurse", "/referrals/?status=all", 9),
-    ("volunteer", "/", 9),
-    ("volunteer", "/referrals/", 7),
-    ("volunteer", "/pick-lists/", 9),
-    ("volunteer", "/pick-lists/{pick_list}/", 7),
-    ("volunteer", "/deliveries/", 5),
-    ("volunteer", "/stock/", 9),
+    ("coordinator", "/", 14),
+    ("coordinator", "/referrals/", 8),
+    ("coordinator", "/referrals/?status=all", 9),
+    ("coordinator", "/referrals/?status=all&name=Bakker&page=1", 9),
+    ("coordinator", "/referrals/queue/", 7),
+    ("coordinator", "/pick-lists/", 9),
+    ("coordinator", "/pick-lists/{pick_list}/", 7),
+    ("coordinator", "/stock/", 9),
+    ("coordinator", f"/stock/items/{SKU}/", 10),
+    ("coordinator", "/dashboard/", 31),
+    ("coordinator", "/accounts/tokens/", 6),
+    ("nurse", "/", 7),
+    ("nurse", "/referrals/", 7),
+    ("nurse", "/referrals/?status=all", 8),
+    ("volunteer", "/", 8),
+    ("volunteer", "/referrals/", 6),
+    ("volunteer", "/pick-lists/", 8),
+    ("volunteer", "/pick-lists/{pick_list}/", 6),
+    ("volunteer", "/deliveries/", 4),
+    ("volunteer", "/stock/", 8),
     ("coordinator", "/api/v1/referrals/", 5),
     ("coordinator", "/api/v1/referrals/?status=submitted&name=Bakker", 6),
     ("coordinator", "/api/v1/pick-lists/", 6),
@@ -160,6 +160,7 @@ def test_a_list_costs_the_same_queries_for_more_rows(client, token_client, world
     queries()
     few = queries()
     world.grow(MANY - FEW)
+    queries()  # the new kit types dropped what the process keeps: read again, once
     assert (few, queries()) == (expected, expected)
 
 
