@@ -15,6 +15,7 @@ import dataclasses
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from logistics.models import Municipality, ReferralStatus
 from logistics.statistics import charts, figures, suppression
@@ -25,6 +26,11 @@ TABLES = ("month", "organisation", "municipality", "kit_type", "method")
 # What the charts show of each table.
 CHART_MEASURES = ("referred", "approved", "delivered")
 HIDDEN = suppression.SECONDARY
+# Groupings with no upper bound to their groups (4,000 organisations nationally): the page and
+# the report show the LARGEST with the most referred, and the rest summed as one row; the
+# exports keep every group.
+LARGEST = 15
+FOLDED = ("organisation", "municipality")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,15 +67,21 @@ class Content:
     share_in_time: Decimal | str | None
     median_days_to_approval: Decimal | str | None
     median_days_to_delivery: Decimal | str | None
-    tables: dict[str, Table]  # TABLES → suppressed table
+    tables: dict[str, Table]  # TABLES → suppressed table, FOLDED ones the LARGEST + the rest
     statement: Statement
+    folded: dict[str, int] = dataclasses.field(default_factory=dict)  # grouping → groups in "other"
 
     @property
     def municipality_name(self) -> str:
         return municipality_label(self.municipality)
 
     def chart(self, grouping: str) -> charts.Chart:
-        return chart_of(self.tables[grouping])
+        table = self.tables[grouping]
+        if self.folded.get(grouping):
+            # The summed rest (thousands of small organisations) would dwarf every bar; the
+            # table shows it.
+            table = dataclasses.replace(table, rows=table.rows[:-1])
+        return chart_of(table)
 
 
 def municipality_label(municipality) -> str:
@@ -128,6 +140,12 @@ def content_for(period: Period, municipality=None,
     raw = {grouping: figures.distribution(period, (grouping,), municipality=municipality)
            for grouping in TABLES}
     totals = key.totals
+    shown, folded = {}, {}
+    for grouping, table in raw.items():
+        if grouping in FOLDED:
+            table, folded[grouping] = figures.largest(table, LARGEST, _other(grouping, table))
+        # The summed row is hidden like any row, after folding: no hidden group shows through.
+        shown[grouping] = suppression.suppress(table)
     return Content(
         period=period,
         municipality=municipality,
@@ -138,9 +156,19 @@ def content_for(period: Period, municipality=None,
         share_in_time=_rate(totals["delivered_in_time"], totals["delivered"]),
         median_days_to_approval=_median(key.median_days_to_approval, totals["approved"]),
         median_days_to_delivery=_median(key.median_days_to_delivery, totals["delivered"]),
-        tables={grouping: suppression.suppress(table) for grouping, table in raw.items()},
+        tables=shown,
         statement=_statement(raw["municipality"], municipality, municipalities),
+        folded={grouping: count for grouping, count in folded.items() if count},
     )
+
+
+def _other(grouping: str, table: Table) -> str:
+    count = max(len(table.rows) - LARGEST, 0)
+    if grouping == "organisation":
+        return ngettext("Other organisation (%(count)d)", "Other organisations (%(count)d)",
+                        count) % {"count": count}
+    return ngettext("Other municipality (%(count)d)", "Other municipalities (%(count)d)",
+                    count) % {"count": count}
 
 
 def status_label(status: str) -> str:

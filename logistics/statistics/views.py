@@ -3,6 +3,8 @@
 Both show ``content.content_for``: the figures of ``figures`` with small counts hidden. A
 fixed number of queries, whatever the number of referrals (tested)."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -18,7 +20,7 @@ API_PATH = "/api/v1/stats/distribution/"  # DESIGN §7.2
 PERMISSION = "logistics.view_statistics"
 
 
-def _section(data: content.Content, grouping: str) -> dict:
+def _section(data: content.Content, grouping: str, query: dict) -> dict:
     chart = data.chart(grouping)
     svg = None
     if not chart.empty:
@@ -30,15 +32,20 @@ def _section(data: content.Content, grouping: str) -> dict:
             "rows": [(row.keys[0].name, [row.counts[m] for m in table.measures])
                      for row in table.rows],
             "totals": [table.totals[m] for m in table.measures],
-            "label": str(figures.GROUPING_LABELS[grouping]).capitalize()}
+            "label": str(figures.GROUPING_LABELS[grouping]).capitalize(),
+            # The largest groups only: the note says so and links the export of them all.
+            "folded": data.folded.get(grouping, 0), "largest": content.LARGEST,
+            "export": _export_url(query, grouping, "csv")}
+
+
+def _export_url(query: dict, grouping: str, kind: str) -> str:
+    return f"{API_PATH}?{urlencode({**query, 'group_by': grouping, 'format': kind})}"
 
 
 def _downloads(query: dict) -> list[dict]:
-    from urllib.parse import urlencode
-
     return [{"label": content.chart_title(grouping), "links": [
-        (kind.upper(), f"{API_PATH}?{urlencode({**query, 'group_by': grouping, 'format': kind})}")
-        for kind in EXPORT_FORMATS]} for grouping in content.TABLES]
+        (kind.upper(), _export_url(query, grouping, kind)) for kind in EXPORT_FORMATS]}
+        for grouping in content.TABLES]
 
 
 @login_required
@@ -62,7 +69,7 @@ def dashboard(request):
         "statuses": [(content.status_label(status), count)
                      for status, count in data.by_status.items()],
         "measures": [figures.MEASURE_LABELS[measure] for measure in figures.MEASURES],
-        "sections": [_section(data, grouping) for grouping in content.TABLES],
+        "sections": [_section(data, grouping, form.query()) for grouping in content.TABLES],
         "items_issued": figures.items_issued(period, municipality=municipality),
         "low_stock": figures.stock(request.user, low=True),
         "definitions": list(figures.DEFINITIONS.values()),
