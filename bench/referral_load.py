@@ -166,14 +166,18 @@ def bench(args, database_url: str, label: str) -> None:
     print(f"referrals at {share:.0%} of the baseline's rate")
 
     group = f"POST /api/v1/referrals/ ({args.clients} clients, {servers})"
+    # The targets are for one server of 2 workers on its 2 cores; more instances on the same
+    # machine only show that no instance needs another's state (no errors, nothing lost).
+    judged = args.instances == 1 and args.workers == 2
     fast_enough = made["rate"] >= 100 and made["p95"] < 150
-    record(group, "per second", made["rate"], "/s", target="≥ 100 or ≥ 50% of baseline",
-           met=made["errors"] == 0 and (fast_enough or share >= 0.5), baseline=me["rate"],
-           baseline_label="GET /api/v1/me/")
+    record(group, "per second", made["rate"], "/s",
+           target="≥ 100 or ≥ 50% of baseline" if judged else "",
+           met=made["errors"] == 0 and (fast_enough or share >= 0.5) if judged else None,
+           baseline=me["rate"], baseline_label="GET /api/v1/me/")
     for quantile in ("p50", "p95", "p99"):
-        record(group, quantile, made[quantile], "ms",
-               target="< 150" if quantile == "p95" else "",
-               met=(made["p95"] < 150 or share >= 0.5) if quantile == "p95" else None,
+        p95 = quantile == "p95" and judged
+        record(group, quantile, made[quantile], "ms", target="< 150" if p95 else "",
+               met=(made["p95"] < 150 or share >= 0.5) if p95 else None,
                baseline=me[quantile], baseline_label="GET /api/v1/me/")
     record(group, "errors", made["errors"], "", target="0", met=made["errors"] == 0,
            baseline=me["errors"], baseline_label="GET /api/v1/me/")
