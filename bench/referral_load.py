@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,8 +38,10 @@ from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1]),
+                str(Path(__file__).resolve().parents[1] / "scripts")]
 from _results import record  # noqa: E402
+from run_tests import free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_ORGANISATION = "bench-referrals"
@@ -81,12 +82,6 @@ sys.stdout.write(tokens.create_token(user=nurse, name="bench")[1])
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True,
                           env=server_environment(database_url), capture_output=True, text=True)
     return done.stdout.strip()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 import dataclasses
 import datetime
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -41,31 +42,37 @@ class FollowUpPolicy:
     carry_over_months: int = 9
 
 
-def _policies() -> tuple[tuple[datetime.date, rules.Policy, FollowUpPolicy], ...]:
+class _KeptPolicy(NamedTuple):
+    valid_from: datetime.date
+    rule: rules.Policy
+    follow_up: FollowUpPolicy
+
+
+def _policies() -> tuple[_KeptPolicy, ...]:
     """Every stored policy, newest first, as the check and the follow-up kits read it."""
     return tuple(
-        (policy.valid_from, policy.as_rule(),
-         FollowUpPolicy(decision=policy.follow_up_decision,
-                        carry_over_months=policy.carry_over_months))
+        _KeptPolicy(policy.valid_from, policy.as_rule(),
+                    FollowUpPolicy(decision=policy.follow_up_decision,
+                                   carry_over_months=policy.carry_over_months))
         for policy in Policy.objects.order_by("-valid_from"))
 
 
-def _policy_row(on: datetime.date):
+def _policy_in_force(on: datetime.date) -> _KeptPolicy | None:
     policies = reference_data.kept("eligibility.policies", _policies)
-    return next((row for row in policies if row[0] <= on), None)
+    return next((policy for policy in policies if policy.valid_from <= on), None)
 
 
 def policy_in_force(on: datetime.date) -> rules.Policy:
     """The policy with the latest ``valid_from`` on or before the date; the design's defaults
     when none is stored (a fresh installation before ``install_defaults``)."""
-    row = _policy_row(on)
-    return row[1] if row else rules.Policy()
+    policy = _policy_in_force(on)
+    return policy.rule if policy else rules.Policy()
 
 
 def follow_up_policy_in_force(on: datetime.date) -> FollowUpPolicy:
     """As ``policy_in_force``: the defaults when no policy is stored."""
-    row = _policy_row(on)
-    return row[2] if row else FollowUpPolicy()
+    policy = _policy_in_force(on)
+    return policy.follow_up if policy else FollowUpPolicy()
 
 
 def check_eligibility(

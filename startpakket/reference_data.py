@@ -9,7 +9,7 @@ compare a version stamp in the shared cache (``CACHE_URL``, ``startpakket.caches
 request. Until that commit nothing is kept here, so a value never holds what a rolled-back
 transaction wrote. Outside a request (commands, tests) the stamp is compared on every use.
 
-A bulk ``QuerySet.update()`` sends no signal: after one on such a model, call ``forget()``.
+A bulk ``QuerySet.update()`` sends no signal: change such rows with ``save()``, as the admin does.
 
 Keep only plain values (the eligibility rules' dataclasses, sets of names): never model
 instances, which a caller could change.
@@ -49,11 +49,6 @@ def rebuilt_on_change(*models) -> None:
         post_save.connect(_changed, sender=model, weak=False, dispatch_uid=uid)
         post_delete.connect(_changed, sender=model, weak=False, dispatch_uid=uid)
         m2m_changed.connect(_changed, sender=model, weak=False, dispatch_uid=uid)
-
-
-def forget() -> None:
-    """Drop every kept value here and, once the transaction commits, everywhere."""
-    _changed()
 
 
 def clear() -> None:
