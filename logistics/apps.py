@@ -12,8 +12,10 @@ class LogisticsConfig(AppConfig):
         from logistics.defaults import install_defaults
         from logistics.distribution.forms import register_referral_page_forms
         from logistics.models import KitComponent, KitType
+        from logistics.referrals import changes
         from logistics.referrals.forms import referral_mail_form
         from logistics.referrals.views import offer_referral_after_check
+        from logistics.statistics import tally
         from startpakket import audit, reference_data, registry
 
         audit.track(TRACKED)
@@ -26,3 +28,5 @@ class LogisticsConfig(AppConfig):
         offer_referral_after_check()
         # Every referral asks which kit types may be chosen (stock.selectors).
         reference_data.rebuilt_on_change(KitType, KitComponent)
+        # The statistics keep their counts as the referrals change.
+        changes.when_changed("statistics", tally.recount)

@@ -55,6 +55,7 @@ from logistics.models import (
 )
 from logistics.referrals import codes, workflow
 from logistics.referrals.services import window_fields
+from logistics.statistics import tally
 from logistics.stock import ledger
 from logistics.stock.services import kit_requirements
 from startpakket.models import Organisation, User
@@ -148,16 +149,19 @@ def _own_times(*fields) -> Iterator[None]:
 
 
 def fill_ledger(count: int, user, warehouses, *, seed: int, first_day: datetime.datetime,
-                days: int, opening_stock: int = 1_000, opening: dict | None = None) -> float:
+                days: int, opening_stock: int = 1_000, opening: dict | None = None,
+                packed: list[int] | None = None) -> float:
     """INSERT an opening stock of every item at every warehouse and ``count`` movements
     (receipts, issues, count corrections) spread over ``days`` from ``first_day``, in chunks;
     returns seconds. ``opening`` ((item id, warehouse id) → quantity) raises the opening stock
-    where more is reserved. The stored levels are left to ``ledger.repair``."""
+    where more is reserved. ``packed``: reservations of packed kits, one of which each issue
+    belongs to (so the statistics count them as packed). The stored levels are left to
+    ``ledger.repair``."""
     rng = random.Random(seed)  # noqa: S311 - made-up data, the same each time
     items = list(Item.objects.values_list("pk", flat=True))
     fields = {name: StockMovement._meta.get_field(name)
               for name in ("item", "warehouse", "quantity", "kind", "batch", "note",
-                           "created_by", "created_at")}
+                           "created_by", "created_at", "reservation")}
     columns = ", ".join(field.column for field in fields.values())
     # Table and column names come from the model, values go as parameters.
     sql = (f"INSERT INTO {StockMovement._meta.db_table} ({columns}) "  # noqa: S608
@@ -170,7 +174,7 @@ def fill_ledger(count: int, user, warehouses, *, seed: int, first_day: datetime.
     rows = [(item, warehouse.pk, opening_stock + opening.get((item, warehouse.pk), 0),
              MovementKind.RECEIPT,
              batch_field.get_db_prep_value(uuid.UUID(int=rng.getrandbits(128)), connection),
-             "Beginvoorraad", user.pk, when_field.get_db_prep_value(first_day, connection))
+             "Beginvoorraad", user.pk, when_field.get_db_prep_value(first_day, connection), None)
             for item in items for warehouse in warehouses]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
@@ -189,6 +193,7 @@ def fill_ledger(count: int, user, warehouses, *, seed: int, first_day: datetime.
                 rng.choice(items), rng.choice(warehouses).pk, quantity, kind,
                 batch_field.get_db_prep_value(uuid.UUID(int=rng.getrandbits(128)), connection),
                 note, user.pk, when_field.get_db_prep_value(when, connection),
+                rng.choice(packed) if packed and kind == MovementKind.ISSUE else None,
             ))
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(sql, rows)
@@ -222,6 +227,7 @@ class Generator:
         self._step("pick lists", self._pick_lists)
         self._step("stock movements", self._ledger)
         self._step("stock levels from the ledger", self._levels)
+        self._step("statistics counted", tally.rebuild)
         drift = ledger.find_drift()
         self.say(f"done in {time.perf_counter() - started:.1f} s; stock drift: {len(drift)}")
         return {"drift": drift, "statuses": Counter(plan.status for plan in self.plans)}
@@ -616,7 +622,9 @@ class Generator:
         # Enough opening stock that the reservations fit whatever the ledger does after it.
         fill_ledger(self.movements, User.objects.get(pk=self.coordinators[0]), self.warehouses,
                     seed=self.seed, first_day=self.first_day, days=365 * YEARS,
-                    opening={key: quantity * 2 for key, quantity in self.reserved.items()})
+                    opening={key: quantity * 2 for key, quantity in self.reserved.items()},
+                    packed=[self.reservation_of[plan.index] for plan in self.plans
+                            if plan.status in GOODS_OUT])
         return self.movements
 
     def _levels(self) -> int:

@@ -13,6 +13,7 @@ from logistics.models.referrals import (
     ReferralStatus,
     ReferralStatusChange,
 )
+from logistics.models.statistics import CountedReferral, FigureCount, FigureTally
 from logistics.models.stock import (
     BookingKind,
     Item,
@@ -31,8 +32,11 @@ from logistics.models.stock import (
 
 __all__ = [
     "BookingKind",
+    "CountedReferral",
     "DeliveryMethod",
     "EligibilityOverride",
+    "FigureCount",
+    "FigureTally",
     "Item",
     "KitComponent",
     "KitType",

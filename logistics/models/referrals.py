@@ -239,12 +239,6 @@ class ReferralStatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["at", "id"]
-        indexes = [
-            # The statistics join a referral's history and keep the rows of a period and of
-            # some statuses: this answers that from the index alone, not 400,000 table rows.
-            models.Index(fields=["referral", "at", "to_status", "from_status"],
-                         name="status_change_stats_idx"),
-        ]
 
     def __str__(self):
         return f"{self.referral_id}: {self.from_status or '-'} → {self.to_status}"

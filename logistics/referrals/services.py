@@ -29,7 +29,7 @@ from logistics.models import (
     Warehouse,
 )
 from logistics.models.organisations import settings_of
-from logistics.referrals import codes, notifications, selectors
+from logistics.referrals import changes, codes, notifications, selectors
 from logistics.referrals.input import ReferralInput, validated
 from logistics.referrals.rules import kit_window
 from logistics.referrals.workflow import (
@@ -172,6 +172,7 @@ def store_referral(checked: CheckedReferral, *, token: uuid.UUID | None = None) 
     )
     ReferralStatusChange.objects.create(referral=referral, to_status=ReferralStatus.SUBMITTED,
                                         by=user)
+    changes.changed([referral.pk])
     notifications.waiting_for_decision(referral, new=True)
     return referral
 
@@ -402,6 +403,8 @@ def derive_municipalities() -> int:
             for start in range(0, len(pks), 500):
                 Referral.objects.filter(pk__in=pks[start:start + 500]).update(
                     municipality_id=municipality_id)
+        # The statistics' counts move with them.
+        changes.changed(pk for pks in moves.values() for pk in pks)
     return sum(len(pks) for pks in moves.values())
 
 

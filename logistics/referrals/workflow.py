@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from logistics.models import DeliveryMethod as M
 from logistics.models import Referral, ReferralStatus, ReferralStatusChange
 from logistics.models import ReferralStatus as S
+from logistics.referrals import changes
 from startpakket import audit
 from startpakket.errors import ConflictError
 
@@ -296,14 +297,16 @@ def lock_referral(referral: Referral) -> Referral:
 
 def change_status(referral: Referral, target: ReferralStatus, user, reason: str = "",
                   fields: tuple[str, ...] = ()) -> Referral:
-    """Guard, change the status (and ``fields``) and write the history row. The caller holds
-    the lock and its transaction."""
+    """Guard, change the status (and ``fields``), write the history row and tell who keeps
+    something that follows the referrals (``changes``). The caller holds the lock and its
+    transaction."""
     source = referral.status
     guard(source, target, referral.delivery_method)
     referral.status = target
     referral.save(update_fields=["status", "updated_at", *fields])
     ReferralStatusChange.objects.create(referral=referral, from_status=source, to_status=target,
                                         by=user, reason=reason)
+    changes.changed([referral.pk])
     return referral
 
 
@@ -327,4 +330,5 @@ def change_statuses(referrals: list[Referral], target: ReferralStatus, user) -> 
     audit.record_created(ReferralStatusChange.objects.bulk_create(
         ReferralStatusChange(referral=referral, from_status=old.status, to_status=target, by=user)
         for old, referral in zip(before, referrals, strict=True)), user=user)
+    changes.changed([referral.pk for referral in referrals])
     return referrals

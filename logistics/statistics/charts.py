@@ -2,22 +2,26 @@
 
 A chart is built once as a reportlab ``Drawing``: the monthly report puts that drawing in its
 PDF, the dashboard shows it as SVG (``to_svg``). The page's Content-Security-Policy allows no
-inline ``style`` attributes, and reportlab's SVG writer puts every colour and font in one; so
-``to_svg`` turns them into SVG presentation attributes (``fill="…"``), which CSP does not
-govern, and the same SVG works inline in the page and on its own.
+inline ``style`` attributes, so ``to_svg`` writes colours and fonts as SVG presentation
+attributes (``fill="…"``), which CSP does not govern, and the same SVG works inline in the
+page and on its own.
 
 A suppressed count (``None``: 1 to 4 shown as "<5") gets no bar; its table says "<5". Every
 chart on a page sits beside a table with the same numbers, for screen readers and for print.
 """
 
 import dataclasses
-import re
-import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
 
-from reportlab.graphics import renderSVG
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import (
+    Drawing,
+    Group,
+    Line,
+    Rect,
+    String,
+    mmult,
+    transformPoint,
+)
 from reportlab.lib import colors
 
 from startpakket.pdf import FONT, fit_text, register_fonts
@@ -59,19 +63,32 @@ def _value_axis_max(chart: Chart) -> int:
     return max(highest, 4)
 
 
-def _legend(chart: Chart, x: float, y: float) -> Legend:
-    legend = Legend()
-    legend.x, legend.y = x, y
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.deltax = 80
-    legend.dx = legend.dy = 8
-    legend.fontName, legend.fontSize = FONT, 9
-    legend.fillColor = INK
-    legend.strokeWidth = 0
-    legend.colorNamePairs = [(PALETTE[n % len(PALETTE)], series.label)
-                             for n, series in enumerate(chart.series)]
-    return legend
+def _ticks(highest: int) -> list[int]:
+    """From 0 to at least ``highest`` in at most five steps of 1, 2 or 5 × a power of ten."""
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = power * factor
+            if highest <= 5 * step:
+                return list(range(0, -(-highest // step) * step + 1, step))
+        power *= 10
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start") -> String:
+    return String(x, y, text, fontName=FONT, fontSize=LABEL_SIZE, fillColor=INK,
+                  textAnchor=anchor)
+
+
+def _series_colour(n: int):
+    return PALETTE[n % len(PALETTE)]
+
+
+def _legend(drawing: Drawing, chart: Chart, x: float, y: float) -> None:
+    """A swatch and the label of each series, side by side from ``x``."""
+    for n, series in enumerate(chart.series):
+        drawing.add(Rect(x, y, 8, 8, fillColor=_series_colour(n), strokeColor=None, strokeWidth=0))
+        drawing.add(_text(x + 12, y, series.label))
+        x += 80
 
 
 def draw(chart: Chart, width: float = 360, height: float | None = None, *,
@@ -79,7 +96,10 @@ def draw(chart: Chart, width: float = 360, height: float | None = None, *,
     """The chart as a drawing ``width`` points wide: vertical bars per category (months), or
     horizontal bars with the names on the left (organisations, municipalities, kit types).
     ``with_title=False`` leaves the title out (a page shows it as its heading). 360 wide, the
-    text reads at its size on a phone."""
+    text reads at its size on a phone.
+
+    Drawn from rectangles, lines and strings rather than reportlab's chart widgets, which
+    took the dashboard's five charts 30 ms to lay out."""
     register_fonts()
     if chart.horizontal:
         drawing = _horizontal(chart, width, height)
@@ -91,39 +111,32 @@ def draw(chart: Chart, width: float = 360, height: float | None = None, *,
     return drawing
 
 
-def _style_bars(bars, chart: Chart, *, reverse: bool = False) -> None:
-    """Data and colours; ``reverse``: the series in reverse order (reportlab stacks a
-    horizontal group's bars from the bottom, so the first series would end up last)."""
-    order = list(range(len(chart.series)))[::-1 if reverse else 1]
-    bars.data = [[value if value else None for value in chart.series[n].values]
-                 for n in order]
-    for position, n in enumerate(order):
-        bars.bars[position].fillColor = PALETTE[n % len(PALETTE)]
-        bars.bars[position].strokeWidth = 0
-    bars.valueAxis.valueMin = 0
-    bars.valueAxis.valueMax = _value_axis_max(chart)
-    bars.valueAxis.labels.fontName = bars.categoryAxis.labels.fontName = FONT
-    bars.valueAxis.labels.fontSize = bars.categoryAxis.labels.fontSize = LABEL_SIZE
-    bars.valueAxis.labelTextFormat = "%d"
-    bars.valueAxis.forceZero = True
-    bars.valueAxis.visibleGrid = True
-    bars.valueAxis.gridStrokeColor = GRID
-    bars.valueAxis.strokeColor = bars.categoryAxis.strokeColor = INK
-    bars.valueAxis.labels.fillColor = bars.categoryAxis.labels.fillColor = INK
+def _bars(chart: Chart) -> list[tuple[int, int, int]]:
+    """(category, series, value) of every bar: a hidden count (None) or 0 has none."""
+    return [(category, n, value) for n, series in enumerate(chart.series)
+            for category, value in enumerate(series.values) if value]
 
 
 def _vertical(chart: Chart, width: float, height: float) -> Drawing:
     drawing = Drawing(width, height)
-    bars = VerticalBarChart()
-    bars.x, bars.y = 32, 52  # room for month labels of two lines and the legend
-    bars.width, bars.height = width - 42, height - 72
-    _style_bars(bars, chart)
-    bars.categoryAxis.categoryNames = list(chart.categories)
-    bars.categoryAxis.labels.dy = -2
-    bars.groupSpacing = 4
-    bars.barSpacing = 0
-    drawing.add(bars)
-    drawing.add(_legend(chart, 32, 10))
+    x, y = 32, 52  # room for month labels of two lines and the legend
+    plot_width, plot_height = width - 42, height - 72
+    ticks = _ticks(_value_axis_max(chart))
+    scale = plot_height / ticks[-1]
+    for tick in ticks:
+        drawing.add(Line(x, y + tick * scale, x + plot_width, y + tick * scale,
+                         strokeColor=GRID if tick else INK, strokeWidth=0.5 if tick else 1))
+        drawing.add(_text(x - 4, y + tick * scale - 3, str(tick), "end"))
+    drawing.add(Line(x, y, x, y + plot_height, strokeColor=INK, strokeWidth=1))
+    group = plot_width / max(len(chart.categories), 1)
+    bar = (group - 4) / max(len(chart.series), 1)  # 4 points between the groups
+    for category, name in enumerate(chart.categories):
+        for line, text in enumerate(name.split("\n")):
+            drawing.add(_text(x + (category + 0.5) * group, y - 11 - line * 10, text, "middle"))
+    for category, n, value in _bars(chart):
+        drawing.add(Rect(x + category * group + 2 + n * bar, y, bar, value * scale,
+                         fillColor=_series_colour(n), strokeColor=None, strokeWidth=0))
+    _legend(drawing, chart, 32, 10)
     return drawing
 
 
@@ -133,20 +146,26 @@ def _horizontal(chart: Chart, width: float, height: float | None) -> Drawing:
     plot_height = band * max(len(chart.categories), 1)
     height = height or plot_height + 64
     drawing = Drawing(width, height)
-    bars = HorizontalBarChart()
-    bars.x, bars.y = label_width + 6, 34
-    bars.width, bars.height = width - label_width - 16, height - 56
-    _style_bars(bars, chart, reverse=True)
-    # Top to bottom in the order given (reportlab draws the first category at the bottom).
-    bars.categoryAxis.reverseDirection = True
-    bars.categoryAxis.categoryNames = [fit_text(name, FONT, LABEL_SIZE, label_width - 4)
-                                       for name in chart.categories]
-    bars.categoryAxis.labels.boxAnchor = "e"
-    bars.categoryAxis.labels.dx = -4
-    bars.groupSpacing = 6
-    bars.barSpacing = 0
-    drawing.add(bars)
-    drawing.add(_legend(chart, 8, 10))
+    x, y = label_width + 6, 34
+    plot_width, plot_height = width - label_width - 16, height - 56
+    ticks = _ticks(_value_axis_max(chart))
+    scale = plot_width / ticks[-1]
+    for tick in ticks:
+        drawing.add(Line(x + tick * scale, y, x + tick * scale, y + plot_height,
+                         strokeColor=GRID if tick else INK, strokeWidth=0.5 if tick else 1))
+        drawing.add(_text(x + tick * scale, y - 11, str(tick), "middle"))
+    drawing.add(Line(x, y, x + plot_width, y, strokeColor=INK, strokeWidth=1))
+    group = plot_height / max(len(chart.categories), 1)
+    bar = (group - 6) / max(len(chart.series), 1)  # 6 points between the groups
+    top = y + plot_height
+    # Top to bottom in the order given, the series in theirs within a group.
+    for category, name in enumerate(chart.categories):
+        drawing.add(_text(x - 4, top - (category + 0.5) * group - 3,
+                          fit_text(name, FONT, LABEL_SIZE, label_width - 4), "end"))
+    for category, n, value in _bars(chart):
+        drawing.add(Rect(x, top - category * group - 3 - (n + 1) * bar, value * scale, bar,
+                         fillColor=_series_colour(n), strokeColor=None, strokeWidth=0))
+    _legend(drawing, chart, 8, 10)
     return drawing
 
 
@@ -154,43 +173,71 @@ def to_svg(drawing: Drawing, *, key: str, title: str, description: str) -> str:
     """The drawing as an ``<svg>`` element to put in a page (or serve on its own): no XML
     declaration, no ``style`` attributes, no ids but its own ``{key}-title``/``{key}-desc``;
     ``role="img"`` with the title and the description as its accessible name and description.
-    Text in the drawing is escaped by the SVG writer."""
-    text = renderSVG.drawToString(drawing, useClip=True)
-    ET.register_namespace("", SVG_NS)
-    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
-    # Our own writer's output: its DOCTYPE declares no entities, and text in it is escaped.
-    root = ET.fromstring(text.encode("utf-8"))  # noqa: S314
-    for element in root.iter():
-        element.attrib.pop("id", None)
-        style = element.attrib.pop("style", None)
-        if style:
-            for name, value in _declarations(style):
-                element.set(name, value)
-        if "font-family" in element.attrib:
-            element.set("font-family", SVG_FONTS)
-    for name in ("width", "height"):
-        root.attrib.pop(name, None)
-    root.set("role", "img")
-    root.set("class", "chart")
-    root.set("aria-labelledby", f"{key}-title")
-    root.set("aria-describedby", f"{key}-desc")
-    for tag, value in (("title", title), ("desc", description)):
-        element = root.find(f"{{{SVG_NS}}}{tag}")
-        element.text = value
-        element.set("id", f"{key}-{tag}")
-    return ET.tostring(root, encoding="unicode")
+    Colours and fonts are presentation attributes (``fill="…"``), which CSP does not govern.
+
+    Written here rather than by reportlab's SVG renderer, which builds a DOM with ``minidom``:
+    the dashboard's five charts took it 60 ms. ``draw`` makes only groups, rectangles, lines
+    and strings."""
+    width, height = drawing.width, drawing.height
+    parts = [
+        f'<svg xmlns="{SVG_NS}" viewBox="0 0 {_number(width)} {_number(height)}" role="img" '
+        f'class="chart" aria-labelledby="{_attribute(key)}-title" '
+        f'aria-describedby="{_attribute(key)}-desc">',
+        f'<title id="{_attribute(key)}-title">{escape(title)}</title>',
+        f'<desc id="{_attribute(key)}-desc">{escape(description)}</desc>',
+    ]
+    _write(drawing, (1, 0, 0, 1, 0, 0), height, parts)
+    parts.append("</svg>")
+    return "".join(parts)
 
 
-_DECLARATION = re.compile(r"^\s*([a-z-]+)\s*:\s*(.+?)\s*$")
+def _attribute(text: str) -> str:
+    return escape(text, {'"': "&quot;"})
 
 
-def _declarations(style: str) -> list[tuple[str, str]]:
-    """``"stroke: red; fill: none;"`` → ``[("stroke", "red"), ("fill", "none")]``. Every
-    property the SVG writer uses (fill, stroke, their widths and opacities, font-family,
-    font-size, clip) is also a presentation attribute of the same name."""
-    found = []
-    for part in style.split(";"):
-        match = _DECLARATION.match(part)
-        if match:
-            found.append((match[1], match[2]))
-    return found
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _colour(colour) -> str:
+    return "none" if colour is None else "#" + colour.hexval()[2:8]
+
+
+def _stroke(shape) -> str:
+    if shape.strokeColor is None or not shape.strokeWidth:
+        return ' stroke="none"'
+    dashes = getattr(shape, "strokeDashArray", None)
+    return (f' stroke="{_colour(shape.strokeColor)}" stroke-width="{_number(shape.strokeWidth)}"'
+            + (f' stroke-dasharray="{" ".join(_number(d) for d in dashes)}"' if dashes else ""))
+
+
+def _write(node, matrix, height: float, parts: list[str]) -> None:
+    """Append ``node`` in SVG's coordinates (y down from the top): every point through the
+    groups' transforms, which in a bar chart only move and scale."""
+
+    def point(x, y):
+        x, y = transformPoint(matrix, (x, y))
+        return x, height - y
+
+    if isinstance(node, Group):
+        inner = mmult(matrix, node.transform)
+        for child in node.contents:
+            _write(child, inner, height, parts)
+    elif isinstance(node, Rect):
+        (x1, y1), (x2, y2) = point(node.x, node.y), point(node.x + node.width,
+                                                           node.y + node.height)
+        parts.append(f'<rect x="{_number(min(x1, x2))}" y="{_number(min(y1, y2))}" '
+                     f'width="{_number(abs(x2 - x1))}" height="{_number(abs(y2 - y1))}" '
+                     f'fill="{_colour(node.fillColor)}"{_stroke(node)}/>')
+    elif isinstance(node, Line):
+        (x1, y1), (x2, y2) = point(node.x1, node.y1), point(node.x2, node.y2)
+        parts.append(f'<line x1="{_number(x1)}" y1="{_number(y1)}" x2="{_number(x2)}" '
+                     f'y2="{_number(y2)}"{_stroke(node)}/>')
+    elif isinstance(node, String):
+        x, y = point(node.x, node.y)
+        anchor = {"middle": "middle", "end": "end"}.get(node.textAnchor, "start")
+        parts.append(f'<text x="{_number(x)}" y="{_number(y)}" text-anchor="{anchor}" '
+                     f'font-family="{SVG_FONTS}" font-size="{_number(node.fontSize)}" '
+                     f'fill="{_colour(node.fillColor)}">{escape(node.text)}</text>')
+    else:
+        raise TypeError(f"no SVG for {type(node).__name__} in a chart")

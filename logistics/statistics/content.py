@@ -137,13 +137,19 @@ def content_for(period: Period, municipality=None,
     if municipalities is None:
         municipalities = figures.municipalities()
     key = figures.key_figures(period, municipality=municipality)
-    raw = {grouping: figures.distribution(period, (grouping,), municipality=municipality)
-           for grouping in TABLES}
+    by_municipality = figures.distribution(period, ("municipality",), municipality=municipality)
     totals = key.totals
     shown, folded = {}, {}
-    for grouping, table in raw.items():
-        if grouping in FOLDED:
-            table, folded[grouping] = figures.largest(table, LARGEST, _other(grouping, table))
+    for grouping in TABLES:
+        if grouping == "municipality":
+            table, _count = figures.largest(
+                by_municipality, LARGEST, _other(grouping, len(by_municipality.rows) - LARGEST))
+        else:
+            table = figures.distribution(
+                period, (grouping,), municipality=municipality,
+                largest=LARGEST if grouping in FOLDED else None,
+                other=lambda count, grouping=grouping: _other(grouping, count))
+        folded[grouping] = table.folded
         # The summed row is hidden like any row, after folding: no hidden group shows through.
         shown[grouping] = suppression.suppress(table)
     return Content(
@@ -157,13 +163,13 @@ def content_for(period: Period, municipality=None,
         median_days_to_approval=_median(key.median_days_to_approval, totals["approved"]),
         median_days_to_delivery=_median(key.median_days_to_delivery, totals["delivered"]),
         tables=shown,
-        statement=_statement(raw["municipality"], municipality, municipalities),
+        statement=_statement(by_municipality, municipality, municipalities),
         folded={grouping: count for grouping, count in folded.items() if count},
     )
 
 
-def _other(grouping: str, table: Table) -> str:
-    count = max(len(table.rows) - LARGEST, 0)
+def _other(grouping: str, count: int) -> str:
+    """The name of the row that sums ``count`` groups."""
     if grouping == "organisation":
         return ngettext("Other organisation (%(count)d)", "Other organisations (%(count)d)",
                         count) % {"count": count}

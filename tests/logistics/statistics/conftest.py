@@ -23,6 +23,7 @@ from logistics.models import (
     Warehouse,
 )
 from logistics.referrals import services
+from logistics.statistics import tally
 from startpakket.roles import Role
 from tests.factories import OrganisationFactory, UserFactory, make_referral, stock_for_kits
 from tests.helpers import move_due_date
@@ -188,6 +189,8 @@ def _move_in_time(referrals):
         history.update(at=created)
         for status, when in plan.events.items():
             history.filter(to_status=status).update(at=at(when))
+    # Moved behind the services' back, as a fix by hand would: counted again as one is.
+    tally.recount(referral.pk for referral in referrals.values())
 
 
 @pytest.fixture

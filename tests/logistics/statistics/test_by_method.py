@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from logistics.distribution import services as distribution
 from logistics.models import Referral
-from logistics.statistics import figures
+from logistics.statistics import figures, tally
 from logistics.statistics.figures import Period
 from tests.factories import PickupPointFactory
 from tests.helpers import approved_kits
@@ -65,6 +65,7 @@ def test_the_delivery_day_is_the_day_of_collection_or_shipping(handed_over, ware
     shipped = handed_over["post"][0]
     last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
     Referral.objects.filter(pk__in=[collected.pk, shipped.pk]).update(delivered_on=last_month)
+    tally.recount([collected.pk, shipped.pk])
     counts = {row.keys[0].code: row.counts["delivered"]
               for row in figures.distribution(Period.month(last_month), ["method"]).rows}
     assert counts == {"pickup": 1, "post": 1}
@@ -75,6 +76,7 @@ def test_the_median_days_to_delivery_counts_collected_and_shipped_kits(handed_ov
     door = handed_over["delivery"][0]
     Referral.objects.filter(pk=door.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=10))
+    tally.recount([door.pk])
     key = figures.key_figures(Period(timezone.localdate() - datetime.timedelta(days=10),
                                      timezone.localdate()))
     assert key.totals["delivered"] == 3

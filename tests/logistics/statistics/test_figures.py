@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from logistics.models import KitType, Referral
-from logistics.statistics import figures
+from logistics.statistics import figures, tally
 from logistics.statistics.figures import UNKNOWN, Period
 from logistics.stock.services import kit_requirements
 
@@ -164,6 +164,7 @@ def test_unknown_grouping_is_refused():
 def test_in_time_at_the_edge(world, delivered_on, in_time):
     Referral.objects.filter(pk=world.referrals["r1"].pk).update(
         delivered_on=datetime.date.fromisoformat(delivered_on))
+    tally.recount([world.referrals["r1"].pk])
     totals = figures.distribution(Period.parse("2025-02"), [], municipality="GM0344").totals
     # r2 (late) and r1.
     assert (totals["delivered"], totals["delivered_in_time"]) == (2, in_time)
@@ -179,6 +180,7 @@ def test_a_follow_up_kit_is_in_time_by_the_end_of_its_own_window(world, delivere
     follow_up = world.referrals["r10"]  # packed, the baby born on 1 July 2025
     Referral.objects.filter(pk=follow_up.pk).update(
         status="delivered", delivered_on=datetime.date.fromisoformat(delivered_on))
+    tally.recount([follow_up.pk])
     month = Period.parse(delivered_on[:7])
     totals = figures.distribution(month, [], municipality="GM0307").totals
     assert (totals["delivered"], totals["delivered_in_time"]) == (1, in_time)

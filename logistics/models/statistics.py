@@ -1,0 +1,86 @@
+"""The statistics' counts, kept up to date as referrals change (DESIGN §6), so that the dashboard
+reads a few thousand sums instead of a year of referrals and their history. Written only by
+``logistics.statistics.tally``, which also says what each count means; read by
+``logistics.statistics.figures``.
+
+Keys are plain numbers and texts rather than foreign keys: an upsert needs a key without NULLs
+(0 and "" stand for "none"), and a count must outlive nothing it points at (a municipality that
+is deleted makes its referrals' municipality unknown; ``figures`` reads an id it no longer finds
+as unknown too)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from logistics.models.referrals import Referral
+
+
+class FigureCount(models.Model):
+    """The measures of one month for one group: ``grouping`` says which of the key's columns
+    are filled. ``all``: every column, for any combination of groupings (the API and exports);
+    ``organisation``, ``kit_type``, ``method``: only that one besides month and municipality,
+    so that a table by one grouping (the dashboard's) sums far fewer rows."""
+
+    grouping = models.CharField(max_length=12)
+    month = models.DateField()  # its first day
+    municipality = models.IntegerField(default=0)  # Municipality id; 0: unknown
+    organisation = models.IntegerField(default=0)  # Organisation id; 0: not in this grouping
+    kit_type = models.IntegerField(default=0)  # KitType id; 0: not in this grouping
+    method = models.CharField(max_length=10, blank=True)  # DeliveryMethod; "": not in it
+    referred = models.IntegerField(default=0)
+    approved = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    cancelled = models.IntegerField(default=0)
+    delivered = models.IntegerField(default=0)
+    delivered_in_time = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("statistics count")
+        verbose_name_plural = _("statistics counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grouping", "month", "municipality", "organisation", "kit_type", "method"],
+                name="figure_count_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.grouping} {self.month:%Y-%m}"
+
+
+class FigureTally(models.Model):
+    """How many of one kind in a month and municipality, by ``value``: ``status`` (the current
+    status of the referrals referred in the month), ``days_to_approval`` and
+    ``days_to_delivery`` (a number of days, for the medians), ``issued`` (an item's id: the
+    quantity packed)."""
+
+    month = models.DateField()
+    municipality = models.IntegerField(default=0)
+    measure = models.CharField(max_length=20)
+    value = models.CharField(max_length=20)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("statistics tally")
+        verbose_name_plural = _("statistics tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "municipality", "measure", "value"],
+                                    name="figure_tally_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} {self.month:%Y-%m} {self.value}: {self.count}"
+
+
+class CountedReferral(models.Model):
+    """What one referral adds to the counts now (``tally.Contribution`` as JSON), so that the
+    next change of it takes exactly that away again, whatever changed."""
+
+    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, primary_key=True,
+                                    related_name="+")
+    counted = models.JSONField()
+
+    class Meta:
+        verbose_name = _("counted referral")
+        verbose_name_plural = _("counted referrals")
+
+    def __str__(self):
+        return str(self.referral_id)

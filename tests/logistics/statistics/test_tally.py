@@ -1,0 +1,140 @@
+"""The kept counts (logistics/statistics/tally.py): every service that changes a referral keeps
+them exactly as counting everything afresh would make them, and a kit taken off a pick list is
+not approved a second time."""
+
+import datetime
+import statistics
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from logistics.distribution import services as distribution
+from logistics.models import (
+    CountedReferral,
+    FigureCount,
+    FigureTally,
+    Municipality,
+    PostcodeRange,
+    Referral,
+    ReferralStatusChange,
+)
+from logistics.referrals import follow_ups, retention, services
+from logistics.statistics import figures, tally
+from logistics.statistics.figures import Period
+from tests.factories import PickupPointFactory, make_referral, referral_input
+from tests.helpers import approved_kits, stock_for_kits
+
+pytestmark = pytest.mark.django_db
+
+
+def kept() -> tuple[dict, dict, dict]:
+    """Every count, tally and referral's contribution that is not nothing."""
+    counts = {row[:6]: row[6:] for row in FigureCount.objects.values_list(
+        "grouping", "month", "municipality", "organisation", "kit_type", "method",
+        *figures.MEASURES) if any(row[6:])}
+    tallies = {row[:4]: row[4] for row in FigureTally.objects.values_list(
+        "month", "municipality", "measure", "value", "count") if row[4]}
+    counted = {pk: value for pk, value in CountedReferral.objects.values_list(
+        "referral_id", "counted") if value["counts"] or value["tallies"]}
+    return counts, tallies, counted
+
+
+def assert_kept_as_counted_afresh() -> None:
+    before = kept()
+    assert before[0], "nothing counted at all"
+    tally.rebuild()
+    assert kept() == before
+
+
+def test_every_service_keeps_the_counts_as_a_recount_makes_them(
+        warehouse, coordinator, referrer, warehouse_user):
+    utrecht = Municipality.objects.create(code="GM0344", name="Utrecht")
+    PostcodeRange.objects.create(municipality=utrecht, first=3500, last=3585)
+    point = PickupPointFactory(warehouse=warehouse)
+    door = approved_kits(warehouse, coordinator, referrer, 3)
+    pickup = approved_kits(warehouse, coordinator, referrer, 1, delivery_method="pickup",
+                           pickup_point=point)
+    post = approved_kits(warehouse, coordinator, referrer, 1, delivery_method="post")
+    rejected = make_referral(referrer, postcode="9999 ZZ")
+    services.reject_referral(referral=rejected, user=coordinator, reason="Te hoog inkomen")
+    asked = make_referral(referrer)
+    services.ask_for_information(referral=asked, user=coordinator, reason="Welke maat?")
+    assert_kept_as_counted_afresh()
+
+    # A correction moves the referral to another municipality.
+    services.update_referral(referral=asked, user=referrer,
+                             data=referral_input(postcode="9998 AA"), answer="Verhuisd")
+    assert Referral.objects.get(pk=asked.pk).municipality is None
+    assert_kept_as_counted_afresh()
+
+    pick_list = distribution.create_pick_list(warehouse=warehouse, user=warehouse_user)
+    assert_kept_as_counted_afresh()
+    distribution.take_off(pick_list=pick_list, user=warehouse_user, codes=[door[2].code])
+    distribution.pack(pick_list=pick_list, user=warehouse_user)
+    assert_kept_as_counted_afresh()
+
+    distribution.record_delivery(referral=door[0], user=warehouse_user)  # plans a follow-up
+    distribution.record_failed_delivery(referral=door[1], user=warehouse_user,
+                                        reason="Niet thuis")
+    distribution.record_collected(referral=pickup[0], user=warehouse_user)
+    distribution.record_shipped(referral=post[0], user=warehouse_user, tracking_number="3S1")
+    services.cancel_referral(referral=Referral.objects.get(pk=door[1].pk), user=coordinator,
+                             reason="Verhuisd")
+    assert_kept_as_counted_afresh()
+
+    # The three kits handed over each planned a follow-up kit; their windows open.
+    planned = list(Referral.objects.filter(status="planned").order_by("window_opens"))
+    assert len(planned) == 3
+    stock_for_kits(warehouse, 3, kit_code=planned[0].kit_type.code, user=coordinator)
+    assert follow_ups.open_follow_ups(today=planned[-1].window_opens) == planned
+    assert_kept_as_counted_afresh()
+
+    # New postcode ranges: the referrals' counts follow them to their municipality.
+    PostcodeRange.objects.create(municipality=utrecht, first=9990, last=9999)
+    assert services.derive_municipalities() == 2
+    assert_kept_as_counted_afresh()
+
+    retention.anonymise_due(today=timezone.localdate() + datetime.timedelta(days=3 * 365))
+    assert Referral.objects.filter(anonymised_at__isnull=False).exists()
+    assert_kept_as_counted_afresh()
+
+
+def test_a_kit_taken_off_a_pick_list_is_not_approved_again(
+        warehouse, coordinator, referrer, warehouse_user):
+    [kit] = approved_kits(warehouse, coordinator, referrer, 1)
+    # Approved last month (moved back by hand, and counted again as a fix by hand would be).
+    last_month = timezone.now() - datetime.timedelta(days=40)
+    ReferralStatusChange.objects.filter(referral=kit).update(at=last_month)
+    Referral.objects.filter(pk=kit.pk).update(created_at=last_month)
+    tally.recount([kit.pk])
+    pick_list = distribution.create_pick_list(warehouse=warehouse, user=warehouse_user)
+    distribution.take_off(pick_list=pick_list, user=warehouse_user, codes=[kit.code])
+    assert Referral.objects.get(pk=kit.pk).status == "approved"
+
+    then = Period.month(timezone.localtime(last_month).date())
+    now = Period.month(timezone.localdate())
+    assert figures.distribution(then, []).totals["approved"] == 1
+    assert figures.distribution(now, []).totals["approved"] == 0
+    assert figures.median_days_to("approved", now) is None
+
+
+def test_a_referral_changed_behind_the_services_back_is_right_at_its_next_recount(referrer):
+    referral = make_referral(referrer)
+    month = Period.month(timezone.localdate())
+    assert figures.distribution(month, ["method"]).rows[0].keys[0].code == "delivery"
+    Referral.objects.filter(pk=referral.pk).update(delivery_method="post")
+    tally.recount([referral.pk])
+    assert [(row.keys[0].code, row.counts["referred"])
+            for row in figures.distribution(month, ["method"]).rows] == [("post", 1)]
+    tally.recount([referral.pk])  # once too often: nothing changes
+    assert figures.distribution(month, []).totals["referred"] == 1
+
+
+@given(st.lists(st.integers(min_value=0, max_value=400), max_size=60))
+def test_the_median_of_a_tally_is_the_median_of_its_values(days):
+    expected = Decimal(str(statistics.median(days))) if days else None
+    assert figures.median_of_tally(Counter(days)) == expected
