@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='figuretally',
-            constraint=models.UniqueConstraint(fields=('month', 'municipality', 'measure', 'value'), name='figure_tally_key'),
+            constraint=models.UniqueConstraint(fields=('measure', 'month', 'municipality', 'value'), name='figure_tally_key'),
         ),
         migrations.RunPython(count_existing, migrations.RunPython.noop),
     ]

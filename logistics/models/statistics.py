@@ -62,7 +62,8 @@ class FigureTally(models.Model):
         verbose_name = _("statistics tally")
         verbose_name_plural = _("statistics tallies")
         constraints = [
-            models.UniqueConstraint(fields=["month", "municipality", "measure", "value"],
+            # The measure first: each of its queries reads its own rows only.
+            models.UniqueConstraint(fields=["measure", "month", "municipality", "value"],
                                     name="figure_tally_key"),
         ]
 

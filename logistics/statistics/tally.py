@@ -249,9 +249,9 @@ def _add_counts(counts: dict) -> None:
 
 
 def _add_tallies(tallies: Counter) -> None:
-    rows = [(_date(month), municipality, measure, value, n)
+    rows = [(measure, _date(month), municipality, value, n)
             for (month, municipality, measure, value), n in sorted(tallies.items()) if n]
-    _upsert(FigureTally, ["month", "municipality", "measure", "value"], ["count"], rows)
+    _upsert(FigureTally, ["measure", "month", "municipality", "value"], ["count"], rows)
 
 
 def _all_ids() -> Iterator[list[int]]:
