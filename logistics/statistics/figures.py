@@ -93,17 +93,11 @@ from startpakket.models import Organisation
 # method (delivery at the door, pick-up point, post), a field of the referral itself.
 GROUPINGS = ("month", "organisation", "kit_type", "municipality", "method")
 MEASURES = ("referred", "approved", "rejected", "cancelled", "delivered", "delivered_in_time")
-DECISIONS = {
-    "approved": ReferralStatus.APPROVED,
-    "rejected": ReferralStatus.REJECTED,
-    "cancelled": ReferralStatus.CANCELLED,
-}
 # The municipality filter for "no municipality covers the postcode".
 UNKNOWN = "unknown"
-# A follow-up kit leaving *planned* as its window opened: the moment it counts as referred.
-# Stopped while planned, it was never referred, nor is it counted as cancelled.
+# A follow-up kit leaving *planned* as its window opened: the moment it counts as referred
+# (``tally.opened``), as a filter of the history for the row-level export.
 OPENED = Q(from_status=ReferralStatus.PLANNED) & ~Q(to_status=ReferralStatus.CANCELLED)
-STOPPED = Q(from_status=ReferralStatus.PLANNED, to_status=ReferralStatus.CANCELLED)
 
 GROUPING_LABELS = {
     "month": gettext_lazy("month"),

@@ -48,8 +48,8 @@ from logistics.models import MovementKind, Referral, ReferralStatusChange, Stock
 from logistics.models import ReferralStatus as S
 from logistics.models.statistics import CountedReferral, FigureCount, FigureTally
 from logistics.referrals.workflow import HANDED_OVER
+from logistics.statistics.figures import MEASURES
 
-COUNTS = ("referred", "approved", "rejected", "cancelled", "delivered", "delivered_in_time")
 # The rows each count is kept in: every key column (``all``) and by one grouping.
 GROUPINGS = ("all", "organisation", "kit_type", "method")
 DECIDED = {S.APPROVED: "approved", S.REJECTED: "rejected", S.CANCELLED: "cancelled"}
@@ -241,11 +241,11 @@ def _date(month: str):
 
 def _add_counts(counts: dict) -> None:
     rows = [(grouping, _date(month), municipality, organisation, kit_type, method,
-             *(measures[m] for m in COUNTS))
+             *(measures[m] for m in MEASURES))
             for (grouping, month, municipality, organisation, kit_type, method), measures
             in sorted(counts.items()) if any(measures.values())]
     _upsert(FigureCount, ["grouping", "month", "municipality", "organisation", "kit_type",
-                          "method"], list(COUNTS), rows)
+                          "method"], list(MEASURES), rows)
 
 
 def _add_tallies(tallies: Counter) -> None:
