@@ -29,4 +29,4 @@ class LogisticsConfig(AppConfig):
         # Every referral asks which kit types may be chosen (stock.selectors).
         reference_data.rebuilt_on_change(KitType, KitComponent)
         # The statistics keep their counts as the referrals change.
-        changes.when_changed("statistics", tally.recount)
+        changes.when_changed("statistics", tally.recount, made=tally.count_made)

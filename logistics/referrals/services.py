@@ -170,9 +170,9 @@ def store_referral(checked: CheckedReferral, *, token: uuid.UUID | None = None) 
         submission_token=token,
         **checked.fields,
     )
-    ReferralStatusChange.objects.create(referral=referral, to_status=ReferralStatus.SUBMITTED,
-                                        by=user)
-    changes.changed([referral.pk])
+    submitted = ReferralStatusChange.objects.create(
+        referral=referral, to_status=ReferralStatus.SUBMITTED, by=user)
+    changes.made([(referral, [submitted])])
     notifications.waiting_for_decision(referral, new=True)
     return referral
 

@@ -25,7 +25,8 @@ The definitions of DESIGN §6, for one referral (``contribution``); ``figures`` 
 All of them with the referral's current organisation, kit type, municipality and method.
 
 Use: every service that changes a referral calls ``referrals.changes.changed(ids)`` in its
-transaction, which calls ``recount(referral_ids)`` (``logistics.apps`` hands it over); it reads
+transaction, which calls ``recount(referral_ids)`` (``logistics.apps`` hands it over; a new
+referral goes to ``count_made``, which has all it needs in memory); it reads
 the referrals as they are now, takes away what each counted before (``CountedReferral``) and
 adds what it counts now. A call for an
 unchanged referral changes nothing, so calling it once too often is harmless, and a referral
@@ -189,6 +190,23 @@ def recount(referral_ids: Iterable[int]) -> None:
     referral_ids = sorted(set(referral_ids))
     for start in range(0, len(referral_ids), CHUNK):
         _recount(referral_ids[start:start + CHUNK])
+
+
+@transaction.atomic(savepoint=False)
+def count_made(new) -> None:
+    """Count referrals just made (``referrals.changes.made``): each with the history rows made
+    with it, counted before by nothing. What ``recount`` would read back is all in memory, so
+    three writes and no reads."""
+    counts, tallies = defaultdict(Counter), Counter()
+    counted = []
+    for referral, history in new:
+        part = contribution({name: getattr(referral, name) for name in FIELDS},
+                            [(c.from_status, c.to_status, c.at) for c in history], [])
+        _rows(part, 1, counts, tallies)
+        counted.append(CountedReferral(referral_id=referral.pk, counted=part.to_json()))
+    _add_counts(counts)
+    _add_tallies(tallies)
+    CountedReferral.objects.bulk_create(counted)
 
 
 # In the caller's transaction, without a savepoint of its own (two more queries per change).
