@@ -9,8 +9,14 @@ from startpakket.roles import Role
 class FieldsBuiltOnce:
     """For a ``ModelSerializer`` answered on every request: DRF builds its fields anew for each
     instance from the model's definition (a third of the time of answering a new referral);
-    this builds them once per class and gives each instance a copy, as DRF does with declared
-    fields. Put it before ``ModelSerializer`` in the bases."""
+    this builds them once per class and gives each instance a copy. Put it before
+    ``ModelSerializer`` in the bases.
+
+    DRF's own copy of a field is deep: it builds the field again from deep copies of its
+    arguments (choices, validators, texts), which again was a sixth of answering a referral. A
+    field holds nothing of one serializer until ``bind`` sets its name and parent on it, so a
+    shallow copy of an unbound field does; a field that holds fields of its own (a nested
+    serializer, a list's child) is copied deeply, as their binding would be shared."""
 
     _built: dict[type, dict] = {}
 
@@ -18,7 +24,13 @@ class FieldsBuiltOnce:
         built = FieldsBuiltOnce._built.get(type(self))
         if built is None:
             built = FieldsBuiltOnce._built[type(self)] = super().get_fields()
-        return copy.deepcopy(built)
+        return {name: copy.deepcopy(field) if _holds_fields(field) else copy.copy(field)
+                for name, field in built.items()}
+
+
+def _holds_fields(field: serializers.Field) -> bool:
+    return (isinstance(field, serializers.BaseSerializer)
+            or hasattr(field, "child") or hasattr(field, "child_relation"))
 
 
 class OrganisationSummarySerializer(serializers.ModelSerializer):
