@@ -154,6 +154,17 @@ def database(args):
         yield f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", "SQLite (throwaway file)"
 
 
+def pace_ms() -> float:
+    """The machine's pace: 3 million additions in pure Python, in ms (about 150 on the days
+    the targets were set; the same machine has run three times slower on other days, and
+    every figure of the run with it). Printed with the results so that runs compare."""
+    start = time.perf_counter()
+    total = 0
+    for n in range(3_000_000):
+        total += n
+    return (time.perf_counter() - start) * 1000
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: does it all run?")
@@ -163,7 +174,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
-    began = time.perf_counter()
+    began, pace_before = time.perf_counter(), pace_ms()
     failed = []
     with tempfile.TemporaryDirectory() as tmp, database(args) as (url, label):
         results = Path(tmp) / "results.jsonl"
@@ -182,7 +193,8 @@ def main() -> int:
         figures = read(str(results))
     minutes = (time.perf_counter() - began) / 60
     lines = [f"`make bench` on {label}: {sizes['referrals']:,} referrals, "
-             f"{sizes['movements']:,} movements; {os.cpu_count()} CPUs; {minutes:.1f} minutes",
+             f"{sizes['movements']:,} movements; {os.cpu_count()} CPUs; {minutes:.1f} minutes; "
+             f"pace: 3 million additions in {pace_before:.0f} ms before, {pace_ms():.0f} ms after",
              "", *table(figures)]
     missed = [figure for figure in figures if figure.met is False]
     lines += ["", f"{sum(f.met is True for f in figures)} targets met, {len(missed)} missed"
