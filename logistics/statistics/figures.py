@@ -420,18 +420,22 @@ def distribution(period: Period, group_by: Iterable[str] = ("month",), *,
     rows = FigureCount.objects.filter(_in_period(period), _counted_in(municipality),
                                       grouping=_rows_for(group_by))
     sums = {measure: Sum(measure) for measure in MEASURES}
-    if group_by:
-        found = _fetch(rows.values_list(*group_by).annotate(**sums).order_by())
-    else:  # one total; values() of no field would group by every column
-        found = [tuple(rows.aggregate(**sums).values())]
     width = len(group_by)
-    # A group whose counts all came back to nothing (a referral moved elsewhere) has no row.
-    found = [values for values in found if any(values[width:])]
-    totals = ([sum(column) for column in zip(*(values[width:] for values in found),
-                                              strict=True)] if found else [0] * len(MEASURES))
     folded = 0
-    if largest is not None and len(found) > largest:
-        found, folded = _largest_of(found, largest, group_by), len(found) - largest
+    if group_by and largest is not None:
+        found, groups = _fetch_largest(rows, group_by, largest)
+        folded = max(groups - largest, 0)
+        totals = list(distribution(period, (), municipality=municipality).totals.values())
+    else:
+        if group_by:
+            found = _fetch(rows.values_list(*group_by).annotate(**sums).order_by())
+        else:  # one total; values() of no field would group by every column
+            found = [tuple(rows.aggregate(**sums).values())]
+        # A group whose counts all came back to nothing (a referral moved elsewhere) has no
+        # row.
+        found = [values for values in found if any(values[width:])]
+        totals = ([sum(column) for column in zip(*(values[width:] for values in found),
+                                                  strict=True)] if found else [0] * len(MEASURES))
     makers = _key_makers(group_by, found)
     counts: dict[tuple, list[int]] = {}
     for values in found:
@@ -469,13 +473,29 @@ def _fetch(rows: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _largest_of(found: list[tuple], limit: int, group_by) -> list[tuple]:
-    """The groups of ``found`` that can be among the ``limit`` with the most referred: those
-    with at least as many as the ``limit``-th, ties included (named and put in order by
-    ``_ranked_first``), rather than all 4,000 organisations."""
-    referred = len(group_by) + MEASURES.index("referred")
-    least = heapq.nlargest(limit, (values[referred] for values in found))[-1]
-    return [values for values in found if values[referred] >= least]
+def _fetch_largest(rows: QuerySet, group_by: tuple[str, ...], limit: int) -> tuple[list, int]:
+    """Of the kept ``rows``, summed per group of the one grouping in ``group_by``: the groups
+    that can be among the ``limit`` with the most referred, those with at least as many as
+    the ``limit``-th, ties included (named and put in order by ``_ranked_first``), with every
+    measure summed; and how many groups have a count at all. Two queries: the groups with
+    only what ranks them, then every measure of the few kept."""
+    if len(group_by) != 1:
+        raise ValueError("the largest groups of one grouping only")
+    # A row is never below nothing; one with nothing left (a referral moved elsewhere) makes
+    # no group.
+    something = Q()
+    for measure in MEASURES:
+        something |= ~Q(**{measure: 0})
+    groups = _fetch(rows.filter(something).values_list(*group_by)
+                    .annotate(most=Sum("referred")).order_by())
+    if not groups:
+        return [], 0
+    least = heapq.nlargest(limit, (most for _key, most in groups))[-1]
+    kept = [key for key, most in groups if most >= least]
+    sums = {measure: Sum(measure) for measure in MEASURES}
+    found = _fetch(rows.filter(**{f"{group_by[0]}__in": kept}).values_list(*group_by)
+                   .annotate(**sums).order_by())
+    return found, len(groups)
 
 
 def _ranked_first(counts: dict[tuple, list[int]], limit: int, group_by) -> list:

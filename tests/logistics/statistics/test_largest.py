@@ -3,9 +3,13 @@ report show the largest groups and the rest summed in one row (``figures.largest
 like any row; the exports keep every group."""
 
 import pytest
+from django.utils import timezone
 
+from logistics.models.statistics import FigureCount
 from logistics.statistics import content, figures, report, suppression
 from logistics.statistics.figures import MEASURES, Group, Period, Row, Table
+from startpakket.roles import Role
+from tests.factories import OrganisationFactory, UserFactory, make_referral
 from tests.helpers import pdf_text
 
 Q1 = Period.parse("2025-01", "2025-03")
@@ -93,3 +97,26 @@ def test_dashboard_and_report_show_the_largest_and_link_the_full_export(
         assert row.keys[0].name in text
     pdf = " ".join(pdf_text(report.render_report(Q1, None, "nl"))[1].split())
     assert "Andere organisatie (1)" in pdf
+
+
+@pytest.mark.django_db
+def test_the_database_finds_the_largest_as_folding_the_whole_table_does():
+    """``distribution(largest=)`` ranks the groups in the database and sums only the kept ones;
+    it must give what folding the table of every group gives, ties and all, and a group whose
+    counts all came back to nothing is no group."""
+    referred = [3, 1, 3, 2, 1]  # ties at the top and at the bottom
+    for count in referred:
+        nurse = UserFactory(role=Role.REFERRER)
+        for _ in range(count):
+            make_referral(nurse)
+    today = timezone.localdate()
+    period = Period.parse(f"{today:%Y-%m}")
+    FigureCount.objects.create(grouping="organisation", month=period.first_month,
+                               organisation=OrganisationFactory().pk)  # nothing left in it
+    full = figures.distribution(period, ["organisation"])
+    assert [row.counts["referred"] for row in full.rows] == referred
+    for limit in range(1, len(referred) + 2):
+        rest = max(len(referred) - limit, 0)
+        expected = figures.largest(full, limit, f"Other ({rest})")[0]
+        assert figures.distribution(period, ["organisation"], largest=limit,
+                                    other=lambda count: f"Other ({count})") == expected
