@@ -60,10 +60,14 @@ class FigureTally(models.Model):
     """How many of one kind in a month and municipality, by ``value``: ``status`` (the current
     status of the referrals referred in the month), ``days_to_approval`` and
     ``days_to_delivery`` (a number of days, for the medians), ``issued`` (an item's id: the
-    quantity packed)."""
+    quantity packed). Each is kept per municipality and once more for all of them together
+    (``ALL_MUNICIPALITIES``): the dashboard of all municipalities, the one most looked at,
+    then reads a row per value instead of one per value and municipality."""
+
+    ALL_MUNICIPALITIES = -1
 
     month = models.DateField()
-    municipality = models.IntegerField(default=0)
+    municipality = models.IntegerField(default=0)  # Municipality id; 0: unknown; -1: all
     measure = models.CharField(max_length=20)
     value = models.CharField(max_length=20)
     count = models.IntegerField(default=0)

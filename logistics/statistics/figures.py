@@ -547,9 +547,11 @@ def referred_in(period: Period | None) -> Q:
 
 
 def _tally(measure: str, period: Period | None, municipality) -> dict[str, int]:
-    """A kept tally (``tally``) summed over the period's months: value → count. One query."""
-    return dict(FigureTally.objects.filter(_in_period(period), _counted_in(municipality),
-                                           measure=measure)
+    """A kept tally (``tally``) summed over the period's months: value → count; for all
+    municipalities from the rows kept for them together. One query."""
+    where = (Q(municipality=FigureTally.ALL_MUNICIPALITIES) if municipality is None
+             else _counted_in(municipality) & ~Q(municipality=FigureTally.ALL_MUNICIPALITIES))
+    return dict(FigureTally.objects.filter(_in_period(period), where, measure=measure)
                 .values_list("value").annotate(n=Sum("count")).order_by())
 
 

@@ -182,6 +182,7 @@ def _rows(part: Contribution, sign: int, counts: dict, tallies: Counter) -> None
             counts[(grouping, month, municipality, *keys[grouping])][measure] += sign * n
     for (month, measure, value), n in part.tallies.items():
         tallies[(month, municipality, measure, value)] += sign * n
+        tallies[(month, FigureTally.ALL_MUNICIPALITIES, measure, value)] += sign * n
 
 
 def recount(referral_ids: Iterable[int]) -> None:

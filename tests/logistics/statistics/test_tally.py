@@ -8,6 +8,8 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -138,3 +140,28 @@ def test_a_referral_changed_behind_the_services_back_is_right_at_its_next_recoun
 def test_the_median_of_a_tally_is_the_median_of_its_values(days):
     expected = Decimal(str(statistics.median(days))) if days else None
     assert figures.median_of_tally(Counter(days)) == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_sums_the_tallies_of_all_municipalities_as_keeping_them_does(
+        warehouse, coordinator, referrer):
+    for code, first in (("GM0344", 3500), ("GM0363", 1000)):
+        PostcodeRange.objects.create(municipality=Municipality.objects.create(
+            code=code, name=code), first=first, last=first + 99)
+    made = [make_referral(referrer, postcode=postcode)
+            for postcode in ("3511 AB", "3512 CD", "1011 AB", "9999 ZZ")]
+    stock_for_kits(warehouse, 1)
+    services.approve_referral(user=coordinator, referral=made[0], warehouse=warehouse)
+    kept_now = kept()
+    assert any(key[1] == FigureTally.ALL_MUNICIPALITIES for key in kept_now[1])
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate([("logistics", "0018_statistics_organisation_index")])
+        assert not FigureTally.objects.filter(
+            municipality=FigureTally.ALL_MUNICIPALITIES).exists()
+        executor = MigrationExecutor(connection)
+        executor.migrate([("logistics", "0019_statistics_tallies_for_all_municipalities")])
+        assert kept() == kept_now
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
