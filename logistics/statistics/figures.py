@@ -409,13 +409,14 @@ def distribution(period: Period, group_by: Iterable[str] = ("month",), *,
                  municipality=None, largest: int | None = None,
                  other: Callable[[int], str] | None = None) -> Table:
     """The counts of ``MEASURES`` per group of ``group_by`` in ``period`` (see the module's
-    definitions), unsuppressed. One query of the kept counts (``tally``); the groups' names
-    are kept per process. With ``month`` as the only grouping every month of the period has
-    a row, also an empty one; otherwise only groups with a count.
+    definitions), unsuppressed. One query of the kept counts (``tally``), and one for the
+    names of each grouping that has them. With ``month`` as the only grouping every month of
+    the period has a row, also an empty one; otherwise only groups with a count.
 
     ``largest``: only that many groups, those with the most referred, and one last row
     summing the rest, named ``other(how many)`` (see ``largest()``); made without a row for
-    each of 4,000 organisations, of which a page shows 15."""
+    each of 4,000 organisations, of which a page shows 15 (three queries of the kept counts:
+    ``_fetch_largest``'s two and the totals)."""
     group_by = check_group_by(group_by)
     rows = FigureCount.objects.filter(_in_period(period), _counted_in(municipality),
                                       grouping=_rows_for(group_by))

@@ -13,7 +13,7 @@ class FieldsBuiltOnce:
     ``ModelSerializer`` in the bases.
 
     DRF's own copy of a field is deep: it builds the field again from deep copies of its
-    arguments (choices, validators, texts), which again was a sixth of answering a referral. A
+    arguments (choices, validators, texts): another 5% of answering a referral. A
     field holds nothing of one serializer until ``bind`` sets its name and parent on it, so a
     shallow copy of an unbound field does; a field that holds fields of its own (a nested
     serializer, a list's child) is copied deeply, as their binding would be shared."""
