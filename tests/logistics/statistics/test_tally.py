@@ -8,6 +8,7 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -23,11 +24,13 @@ from logistics.models import (
     PostcodeRange,
     Referral,
     ReferralStatusChange,
+    Warehouse,
 )
 from logistics.referrals import follow_ups, retention, services
 from logistics.statistics import figures, tally
 from logistics.statistics.figures import Period
-from tests.factories import PickupPointFactory, make_referral, referral_input
+from startpakket.roles import Role
+from tests.factories import PickupPointFactory, UserFactory, make_referral, referral_input
 from tests.helpers import approved_kits, stock_for_kits
 
 pytestmark = pytest.mark.django_db
@@ -142,9 +145,17 @@ def test_the_median_of_a_tally_is_the_median_of_its_values(days):
     assert figures.median_of_tally(Counter(days)) == expected
 
 
+@pytest.fixture
+def shipped_groups(transactional_db):
+    """A test that commits for real finds the database emptied by the one before it."""
+    call_command("install_defaults", verbosity=0)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_sums_the_tallies_of_all_municipalities_as_keeping_them_does(
-        warehouse, coordinator, referrer):
+        shipped_groups):
+    coordinator, referrer = UserFactory(role=Role.COORDINATOR), UserFactory(role=Role.REFERRER)
+    warehouse = Warehouse.objects.get(pk=UserFactory(role=Role.WAREHOUSE).organisation_id)
     for code, first in (("GM0344", 3500), ("GM0363", 1000)):
         PostcodeRange.objects.create(municipality=Municipality.objects.create(
             code=code, name=code), first=first, last=first + 99)
