@@ -155,9 +155,10 @@ def database(args):
 
 
 def pace_ms() -> float:
-    """The machine's pace: 3 million additions in pure Python, in ms (about 150 on the days
-    the targets were set; the same machine has run three times slower on other days, and
-    every figure of the run with it). Printed with the results so that runs compare."""
+    """One sign of the machine's pace: 3 million additions in pure Python, in ms (120 to 200
+    on the days measured). Printed with the results; it is not the whole of it: on one day
+    ``GET /api/v1/me/`` ran three to ten times slower than on another with this near its
+    usual value (bench/README)."""
     start = time.perf_counter()
     total = 0
     for n in range(3_000_000):

@@ -60,7 +60,9 @@ Use
 
 import dataclasses
 import datetime
+import functools
 import heapq
+import operator
 import re
 import statistics as pystats
 import zoneinfo
@@ -418,23 +420,23 @@ def distribution(period: Period, group_by: Iterable[str] = ("month",), *,
     each of 4,000 organisations, of which a page shows 15 (three queries of the kept counts:
     ``_fetch_largest``'s two and the totals)."""
     group_by = check_group_by(group_by)
+    # A kept row is never below nothing, so a group whose counts all came back to nothing (a
+    # referral moved elsewhere) is one whose rows all hold nothing: it has no row here.
     rows = FigureCount.objects.filter(_in_period(period), _counted_in(municipality),
-                                      grouping=_rows_for(group_by))
+                                      _HOLDS_A_COUNT, grouping=_rows_for(group_by))
     sums = {measure: Sum(measure) for measure in MEASURES}
     width = len(group_by)
     folded = 0
     if group_by and largest is not None:
-        found, groups = _fetch_largest(rows, group_by, largest)
+        found, groups = _fetch_largest(rows, group_by, largest, sums)
         folded = max(groups - largest, 0)
         totals = list(distribution(period, (), municipality=municipality).totals.values())
     else:
         if group_by:
             found = _fetch(rows.values_list(*group_by).annotate(**sums).order_by())
         else:  # one total; values() of no field would group by every column
-            found = [tuple(rows.aggregate(**sums).values())]
-        # A group whose counts all came back to nothing (a referral moved elsewhere) has no
-        # row.
-        found = [values for values in found if any(values[width:])]
+            total = tuple(rows.aggregate(**sums).values())
+            found = [total] if total[0] is not None else []  # None: no rows at all
         totals = ([sum(column) for column in zip(*(values[width:] for values in found),
                                                   strict=True)] if found else [0] * len(MEASURES))
     makers = _key_makers(group_by, found)
@@ -465,6 +467,10 @@ def distribution(period: Period, group_by: Iterable[str] = ("month",), *,
                  folded=folded)
 
 
+# A kept row with any count in it.
+_HOLDS_A_COUNT = functools.reduce(operator.or_, (~Q(**{measure: 0}) for measure in MEASURES))
+
+
 def _fetch(rows: QuerySet) -> list[tuple]:
     """The rows as the database returns them: counts and ids are integers already, and a month
     is a date or (SQLite) its ISO text; the ORM's conversion of each value took a third of the
@@ -474,26 +480,20 @@ def _fetch(rows: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _fetch_largest(rows: QuerySet, group_by: tuple[str, ...], limit: int) -> tuple[list, int]:
-    """Of the kept ``rows``, summed per group of the one grouping in ``group_by``: the groups
-    that can be among the ``limit`` with the most referred, those with at least as many as
-    the ``limit``-th, ties included (named and put in order by ``_ranked_first``), with every
-    measure summed; and how many groups have a count at all. Two queries: the groups with
+def _fetch_largest(rows: QuerySet, group_by: tuple[str, ...], limit: int,
+                   sums: dict) -> tuple[list, int]:
+    """Of the kept ``rows``, summed (``sums``) per group of the one grouping in ``group_by``:
+    the groups that can be among the ``limit`` with the most referred, those with at least as
+    many as the ``limit``-th, ties included (named and put in order by ``_ranked_first``),
+    with every measure summed; and how many groups there are. Two queries: the groups with
     only what ranks them, then every measure of the few kept."""
     if len(group_by) != 1:
         raise ValueError("the largest groups of one grouping only")
-    # A row is never below nothing; one with nothing left (a referral moved elsewhere) makes
-    # no group.
-    something = Q()
-    for measure in MEASURES:
-        something |= ~Q(**{measure: 0})
-    groups = _fetch(rows.filter(something).values_list(*group_by)
-                    .annotate(most=Sum("referred")).order_by())
+    groups = _fetch(rows.values_list(*group_by).annotate(most=Sum("referred")).order_by())
     if not groups:
         return [], 0
     least = heapq.nlargest(limit, (most for _key, most in groups))[-1]
     kept = [key for key, most in groups if most >= least]
-    sums = {measure: Sum(measure) for measure in MEASURES}
     found = _fetch(rows.filter(**{f"{group_by[0]}__in": kept}).values_list(*group_by)
                    .annotate(**sums).order_by())
     return found, len(groups)

@@ -48,6 +48,7 @@ from django.db import connection, transaction
 from logistics.models import MovementKind, Referral, ReferralStatusChange, StockMovement
 from logistics.models import ReferralStatus as S
 from logistics.models.statistics import CountedReferral, FigureCount, FigureTally
+from logistics.referrals import changes
 from logistics.referrals.workflow import HANDED_OVER
 from logistics.statistics.figures import MEASURES
 
@@ -194,7 +195,7 @@ def recount(referral_ids: Iterable[int]) -> None:
 
 
 @transaction.atomic(savepoint=False)
-def count_made(new) -> None:
+def count_made(new: changes.New) -> None:
     """Count referrals just made (``referrals.changes.made``): each with the history rows made
     with it, counted before by nothing. What ``recount`` would read back is all in memory, so
     three writes and no reads."""

@@ -6,7 +6,7 @@ class Command(BaseCommand):
     help = (
         "Bring the statistics the database chooses its query plans by up to date (ANALYZE). "
         "With SQLite run it daily (e.g. from cron): nothing else does, and a database that "
-        "never had them plans the referral list with a quarter more work. PostgreSQL's "
+        "never had them plans the referral list with a third more work. PostgreSQL's "
         "autovacuum keeps them by itself; running it there does no harm."
     )
 
