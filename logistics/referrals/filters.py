@@ -21,7 +21,7 @@ from logistics.stock.forms import FIRST_DATE, LAST_DATE, ItemChoiceField
 from startpakket import audit
 from startpakket.models import Organisation
 from startpakket.roles import OrganisationKind, Role
-from startpakket.widgets import LongSelect
+from startpakket.widgets import LongSelect, NamedChoices
 
 ALL = "all"
 
@@ -60,6 +60,18 @@ class CodeChoiceFilter(django_filters.ModelChoiceFilter):
     invalid choice, as in the stock forms."""
 
     field_class = ItemChoiceField
+
+
+class LongCodeChoiceField(ItemChoiceField):
+    """One of thousands of objects (every referring organisation, at a national foundation),
+    its options written as plain values."""
+
+    iterator = NamedChoices
+    widget = LongSelect
+
+
+class LongCodeChoiceFilter(CodeChoiceFilter):
+    field_class = LongCodeChoiceField
 
 
 class ReferralFilterForm(forms.Form):
@@ -104,12 +116,9 @@ class ReferralFilter(django_filters.FilterSet):
     kit_type = CodeChoiceFilter(
         label=_("Kit type"), queryset=KitType.objects.order_by("name"), to_field_name="code",
         empty_label=_("All kit types"))
-    organisation = CodeChoiceFilter(
+    organisation = LongCodeChoiceFilter(
         label=_("Organisation"), to_field_name="code", empty_label=_("All organisations"),
-        widget=LongSelect,
-        # Only what the options show: thousands of organisations at a national foundation.
-        queryset=Organisation.objects.of_kind(OrganisationKind.REFERRER).order_by("name")
-        .only("code", "name"))
+        queryset=Organisation.objects.of_kind(OrganisationKind.REFERRER).order_by("name"))
     submitted_from = _date_filter(_("Referred from"), "filter_submitted_from")
     submitted_to = _date_filter(_("Referred up to and including"), "filter_submitted_to")
     due_before = _date_filter(_("Due before"), "filter_due_before")

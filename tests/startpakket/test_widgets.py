@@ -3,7 +3,7 @@
 import pytest
 from django import forms
 
-from startpakket.widgets import LongSelect
+from startpakket.widgets import LongSelect, NamedChoices
 
 CHOICES = [("a", "Apeldoorn & Co"), ("b", "<Breda>"), ("c", "Castricum"), ("c", "Castricum 2")]
 
@@ -45,3 +45,23 @@ def test_attributes_and_a_model_choice_field_too(db):
                  "hidden": False}
         assert (long.render("organisation", value, attrs)
                 == plain.render("organisation", value, attrs))
+
+
+def test_named_choices_write_the_same_options_in_one_query(db, django_assert_num_queries):
+    from startpakket.models import Organisation
+    from tests.factories import OrganisationFactory
+
+    chosen = OrganisationFactory(name="Wijkteam <Noord> & Zn")
+    OrganisationFactory(name="Consultatiebureau Zuid")
+    fields = {"queryset": Organisation.objects.order_by("name"), "to_field_name": "code",
+              "empty_label": "Alle organisaties", "required": False, "widget": LongSelect}
+
+    class Named(forms.ModelChoiceField):
+        iterator = NamedChoices
+
+    plain, named = forms.ModelChoiceField(**fields), Named(**fields)
+    for value in (None, chosen.code):
+        expected = plain.widget.render("organisation", value)
+        with django_assert_num_queries(1):
+            assert named.widget.render("organisation", value) == expected
+    assert named.clean(chosen.code) == chosen
