@@ -1,9 +1,11 @@
 """Readable text, in the user's language, for the message codes of ``eligibility.rules``."""
 
+import functools
 from datetime import date
 from decimal import Decimal
 
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -105,6 +107,23 @@ def _display(key: str, value):
 
 
 def text(message: rules.Message) -> str:
+    # Remembered: the lines about the household, the norm and the limit read the same for
+    # every family checked against one norm table, and a page of 50 referrals writes 350 lines
+    # (formatting the amounts and dates was a fifth of answering it).
+    params = tuple(message.params.items())
+    try:
+        hash(params)
+    except TypeError:  # a value no version writes, from a stored decision: shown, not kept
+        return _text(message)
+    return _remembered_text(get_language(), message.code, params)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_text(_language: str | None, code: str, params: tuple) -> str:
+    return _text(rules.Message(code, dict(params)))
+
+
+def _text(message: rules.Message) -> str:
     if message.code not in TEXTS:
         # A stored decision may hold a code a later version no longer knows: show what there
         # is rather than fail the referral's page.

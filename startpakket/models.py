@@ -102,6 +102,18 @@ class User(AbstractUser):
     def has_role(self, *roles: Role) -> bool:
         return self.is_active and self.role in roles
 
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """Django's answer, remembered on this object like the permissions the backends keep
+        on it: asking them again loops over the backends, importing each, and a page of
+        referrals asks hundreds of times (the actions of every row)."""
+        if obj is not None:
+            return super().has_perm(perm, obj)
+        answers = self.__dict__.setdefault("_perm_answers", {})
+        key = (perm, self.is_active, self.is_superuser)
+        if key not in answers:
+            answers[key] = super().has_perm(perm)
+        return answers[key]
+
 
 class IdempotencyKey(models.Model):
     """A client's ``Idempotency-Key`` and the first answer given to it, so that a retried POST

@@ -23,7 +23,9 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from logistics.models import DeliveryMethod as M
 from logistics.models import Referral, ReferralStatus, ReferralStatusChange
@@ -80,13 +82,21 @@ SLIP_STATUSES = frozenset({S.SCHEDULED, S.PACKED, S.DELIVERY_FAILED})
 DOCUMENT_STATUSES = SLIP_STATUSES | {S.NOT_COLLECTED}
 
 
+# A refusal's message is written when someone reads it, not when the refusal is made: the actions
+# of a page of 50 referrals make hundreds of refusals and read none (writing their texts was
+# half of ``available_actions``). Constant texts are ``gettext_lazy``; a text with values is
+# ``_written_when_read(lambda: _("...") % {...})``, as ``%`` on a lazy text writes it at once.
+_written_when_read = lazy(lambda write: write(), str)
+
+
 class TransitionNotAllowed(ConflictError):
     code = "transition_not_allowed"
 
     def __init__(self, current: S, target: S):
         super().__init__(
-            _("A referral that is %(current)s cannot become %(target)s.")
-            % {"current": S(current).label, "target": S(target).label},
+            _written_when_read(lambda: _("A referral that is %(current)s cannot become "
+                                         "%(target)s.")
+                               % {"current": S(current).label, "target": S(target).label}),
             status_now=str(current),
         )
 
@@ -104,8 +114,9 @@ class WrongDeliveryMethod(ConflictError):
 
     def __init__(self, method: str, current: S):
         super().__init__(
-            _("Not for this kit: its delivery method is “%(method)s”.")
-            % {"method": M(method).label}, status_now=str(current))
+            _written_when_read(lambda: _("Not for this kit: its delivery method is “%(method)s”.")
+                               % {"method": M(method).label}),
+            status_now=str(current))
 
 
 def guard(current: str, target: S, method: str | None = None) -> None:
@@ -223,14 +234,16 @@ def _who_refusal(user, referral: Referral, action: Action) -> str | None:
                                   and _own_organisation(user, referral)):
             return None
         if action == Action.STOP:
-            return _("Only a coordinator, or the referring organisation, stops a follow-up kit.")
-        return _("Only a coordinator, or the referring organisation, cancels a referral.")
+            return gettext_lazy("Only a coordinator, or the referring organisation, stops a "
+                                "follow-up kit.")
+        return gettext_lazy("Only a coordinator, or the referring organisation, cancels a "
+                            "referral.")
     if not user.has_perm(PERMISSIONS[action]):
-        return _("You may not do this.")
+        return gettext_lazy("You may not do this.")
     if action == Action.RESUBMIT and not _own_organisation(user, referral):
-        return _("Only the referring organisation answers its questions.")
+        return gettext_lazy("Only the referring organisation answers its questions.")
     if action in HANDING_OVER | PRINTING and not _own_warehouse(user, referral):
-        return _("This kit is packed by another warehouse.")
+        return gettext_lazy("This kit is packed by another warehouse.")
     return None
 
 
@@ -241,25 +254,25 @@ def _when_refusal(user, referral: Referral, action: Action) -> ConflictError | N
         return WrongDeliveryMethod(referral.delivery_method, status)
     if action == Action.CANCEL and status == S.PLANNED:
         # One way to end it, for everyone: the planned kit was never asked for by anyone yet.
-        return NotNow("stop_instead", _("A planned follow-up kit is stopped, not cancelled."),
-                      status)
+        return NotNow("stop_instead",
+                      gettext_lazy("A planned follow-up kit is stopped, not cancelled."), status)
     if action == Action.CANCEL and not _coordinator(user) and status not in UNDECIDED:
         return TransitionNotAllowed(status, S.CANCELLED)
     if action in ONLY_IN and status not in ONLY_IN[action]:
         if action == Action.OVERRIDE:
-            return NotNow("not_undecided", _("The outcome can only be set while the referral "
-                                             "waits for a decision."), status)
+            return NotNow("not_undecided", gettext_lazy("The outcome can only be set while the "
+                                                        "referral waits for a decision."), status)
         if action == Action.PRINT_SLIP:
-            return NotNow("no_slips", _("A delivery slip is printed for a kit on its way; this "
-                                        "referral is %(status)s.") % {"status": status.label},
-                          status)
+            return NotNow("no_slips", _written_when_read(
+                lambda: _("A delivery slip is printed for a kit on its way; this referral is "
+                          "%(status)s.") % {"status": status.label}), status)
         if action in PRINTING:
-            return NotNow("no_slips", _("This document is printed for a kit on its way; this "
-                                        "referral is %(status)s.") % {"status": status.label},
-                          status)
+            return NotNow("no_slips", _written_when_read(
+                lambda: _("This document is printed for a kit on its way; this referral is "
+                          "%(status)s.") % {"status": status.label}), status)
         return TransitionNotAllowed(status, TARGETS[action])
     if action in PRINTING and referral.warehouse_id is None:
-        return NotNow("no_slips", _("This kit has no warehouse yet."), status)
+        return NotNow("no_slips", gettext_lazy("This kit has no warehouse yet."), status)
     if action in TARGETS and TARGETS[action] not in ALLOWED_TRANSITIONS[status]:
         return TransitionNotAllowed(status, TARGETS[action])
     return None
