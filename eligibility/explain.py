@@ -5,9 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from eligibility import rules
 from eligibility.models import Category
