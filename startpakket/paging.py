@@ -4,6 +4,8 @@ next page."""
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 MAX_PAGE = 1_000_000
 
 
@@ -37,5 +39,17 @@ def page_of(queryset, number, size: int) -> Page:
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * size
-    rows = list(queryset[start:start + size + 1])
+    rows = rows_of(queryset, start, start + size + 1)
     return Page(rows[:size], number, len(rows) > size)
+
+
+def rows_of(queryset, start: int, stop: int) -> list:
+    """``list(queryset[start:stop])``, with each row's joins and computed columns made for the
+    rows of the page only: PostgreSQL makes them for every row it skips too, which on page 40
+    of the referrals (2,000 rows, three subqueries each) took 45 ms against 5 for page 1. Past
+    the first page the page's keys come first, in one query that reads only the keys."""
+    if start == 0 or not isinstance(queryset, QuerySet):
+        return list(queryset[start:stop])
+    keys = list(queryset.values_list("pk", flat=True)[start:stop])
+    found = {row.pk: row for row in queryset.filter(pk__in=keys)}
+    return [found[key] for key in keys if key in found]
