@@ -4,11 +4,12 @@ from rest_framework import serializers
 
 from eligibility import explain, rules
 from eligibility.models import Category, IncomeKind, NormStatus, Outcome
+from startpakket.api.serializers import FieldsBuiltOnce
 
 MAX_AMOUNT_DIGITS = 9
 
 
-class HouseholdSerializer(serializers.Serializer):
+class HouseholdSerializer(FieldsBuiltOnce, serializers.Serializer):
     applicant_age = serializers.IntegerField(min_value=0, max_value=rules.MAX_AGE)
     has_partner = serializers.BooleanField(default=False)
     partner_age = serializers.IntegerField(
@@ -17,7 +18,7 @@ class HouseholdSerializer(serializers.Serializer):
     children = serializers.IntegerField(min_value=0, max_value=30, default=0)
 
 
-class IncomeSerializer(serializers.Serializer):
+class IncomeSerializer(FieldsBuiltOnce, serializers.Serializer):
     kind = serializers.ChoiceField(choices=IncomeKind.choices)
     amount = serializers.DecimalField(
         max_digits=MAX_AMOUNT_DIGITS, decimal_places=2, min_value=0, coerce_to_string=True

@@ -46,7 +46,7 @@ def _optional_text(name: str) -> serializers.CharField:
     return _text(name, required=False, allow_blank=True, default="")
 
 
-class ReferralInputSerializer(serializers.Serializer):
+class ReferralInputSerializer(FieldsBuiltOnce, serializers.Serializer):
     """``POST /referrals/``: the fields of DESIGN §4, flat, plus the household and incomes of the
     eligibility check. Parsed here into their types; the rules they must meet are the
     service's (``logistics.referrals.input``), which answers with field errors too."""

@@ -537,6 +537,8 @@ def test_ask_resubmit_reject(token_client, referrer, coordinator):
         (S.REJECTED, "Te hoog inkomen")]
     body = assert_problem(coord.post(url(referral, "approve"), {}, format="json"), 409)
     assert body["code"] == "transition_not_allowed"
+    # Written when read (``workflow._written_when_read``), in the reader's language.
+    assert body["detail"] == "Een aanmelding die afgewezen is, kan niet goedgekeurd worden."
 
 
 def test_approve_with_too_little_stock_is_a_409_with_the_short_items(token_client, referrer,

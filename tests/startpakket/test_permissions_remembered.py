@@ -1,0 +1,54 @@
+"""``User.has_perm`` remembers Django's answers on the user object (a page of referrals asks
+hundreds of times), and answers as Django does: by role, not when inactive, everything for a
+superuser, and an object's permission is not remembered."""
+
+import pytest
+from django.contrib.auth.backends import ModelBackend
+
+from startpakket.roles import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DECIDE = "logistics.decide_referral"
+
+
+def test_the_answers_are_djangos():
+    coordinator, nurse = UserFactory(role=Role.COORDINATOR), UserFactory(role=Role.REFERRER)
+    superuser = UserFactory(is_superuser=True)
+    for user, expected in ((coordinator, True), (nurse, False), (superuser, True)):
+        assert user.has_perm(DECIDE) is expected
+        assert user.has_perm(DECIDE) is expected  # remembered, the same
+
+
+def test_asked_again_the_backends_are_not(monkeypatch):
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    asked = []
+    original = ModelBackend.has_perm
+    monkeypatch.setattr(ModelBackend, "has_perm",
+                        lambda self, user, perm, obj=None: asked.append(perm)
+                        or original(self, user, perm, obj))
+    for _n in range(5):
+        assert coordinator.has_perm(DECIDE)
+    assert asked == [DECIDE]
+
+
+def test_an_account_made_inactive_loses_its_permissions_at_once():
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    assert coordinator.has_perm(DECIDE)
+    coordinator.is_active = False
+    assert not coordinator.has_perm(DECIDE)
+    coordinator.is_active = True
+    assert coordinator.has_perm(DECIDE)
+
+
+def test_a_permission_on_an_object_is_asked_each_time(monkeypatch):
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    asked = []
+    original = ModelBackend.has_perm
+    monkeypatch.setattr(ModelBackend, "has_perm",
+                        lambda self, user, perm, obj=None: asked.append(obj)
+                        or original(self, user, perm, obj))
+    coordinator.has_perm(DECIDE, obj=coordinator)
+    coordinator.has_perm(DECIDE, obj=coordinator)
+    assert asked == [coordinator, coordinator]
