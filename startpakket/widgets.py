@@ -57,3 +57,26 @@ class NamedChoices(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         yield from self.queryset.values_list(self.field.to_field_name or "pk", "name")
+
+
+class QuickTextInput(forms.TextInput):
+    """Django's ``TextInput`` written in Python instead of through the form renderer's
+    templates: for forms shown once per row (the approval queue's question and rejection of
+    every referral, 50 fields a page), where rendering them took a quarter of the page. The HTML
+    is that of ``input.html``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], name, shown,
+                           _attributes(widget["attrs"]))
+
+
+class QuickTextarea(forms.Textarea):
+    """Django's ``Textarea`` written in Python, as ``QuickTextInput``; the HTML is that of
+    ``textarea.html``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html('<textarea name="{}"{}>\n{}</textarea>', name,
+                           _attributes(widget["attrs"]), widget["value"] or "")

@@ -35,6 +35,7 @@ from logistics.referrals.rules import due_date_window
 from logistics.stock import selectors as stock_selectors
 from logistics.stock.forms import ItemChoiceField
 from startpakket.roles import Role
+from startpakket.widgets import QuickTextarea, QuickTextInput
 
 # The parent's details are typed in for someone else: the browser must not offer the nurse's own.
 NOT_MINE = {"autocomplete": "off"}
@@ -276,7 +277,8 @@ class ActionForm(forms.Form):
 
 
 class ReasonForm(ActionForm):
-    reason = forms.CharField(label=_("Reason"), max_length=1000,
+    # Written in Python: the approval queue shows two of these for every referral.
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=QuickTextInput,
                              error_messages={"required": _("Give a reason.")})
 
     def __init__(self, *args, label=None, multiline=False, **kwargs):
@@ -284,7 +286,7 @@ class ReasonForm(ActionForm):
         if label:
             self.fields["reason"].label = label
         if multiline:
-            self.fields["reason"].widget = forms.Textarea(
+            self.fields["reason"].widget = QuickTextarea(
                 attrs={"rows": 3, "maxlength": 1000})
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django import forms
 
-from startpakket.widgets import LongSelect, NamedChoices
+from startpakket.widgets import LongSelect, NamedChoices, QuickTextarea, QuickTextInput
 
 CHOICES = [("a", "Apeldoorn & Co"), ("b", "<Breda>"), ("c", "Castricum"), ("c", "Castricum 2")]
 
@@ -65,3 +65,26 @@ def test_named_choices_write_the_same_options_in_one_query(db, django_assert_num
         with django_assert_num_queries(1):
             assert named.widget.render("organisation", value) == expected
     assert named.clean(chosen.code) == chosen
+
+
+@pytest.mark.parametrize("data", [None, {}, {"reason": ""},
+                                  {"reason": 'Wat is "netto" <inkomen> & zo?'},
+                                  {"reason": "x" * 1001}])
+@pytest.mark.parametrize("plain_widget, quick_widget", [
+    (forms.TextInput, QuickTextInput),
+    (forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+     QuickTextarea(attrs={"rows": 3, "maxlength": 1000})),
+])
+def test_the_quick_inputs_write_djangos_html(data, plain_widget, quick_widget):
+    def form(widget):
+        class Reason(forms.Form):
+            reason = forms.CharField(max_length=1000, widget=widget, initial="vooraf",
+                                     help_text="Kort graag.")
+        made = Reason(data, auto_id="id_R123_ask_%s")
+        if data is not None:
+            made.is_valid()
+        return made
+
+    plain, quick = form(plain_widget), form(quick_widget)
+    assert str(quick["reason"]) == str(plain["reason"])
+    assert str(quick["reason"]) != ""
