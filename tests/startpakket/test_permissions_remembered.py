@@ -21,16 +21,22 @@ def test_the_answers_are_djangos():
         assert user.has_perm(DECIDE) is expected  # remembered, the same
 
 
-def test_asked_again_the_backends_are_not(monkeypatch):
-    coordinator = UserFactory(role=Role.COORDINATOR)
-    asked = []
+@pytest.fixture
+def asked(monkeypatch) -> list:
+    """What the backend is asked: (permission, object), each time."""
+    questions = []
     original = ModelBackend.has_perm
     monkeypatch.setattr(ModelBackend, "has_perm",
-                        lambda self, user, perm, obj=None: asked.append(perm)
+                        lambda self, user, perm, obj=None: questions.append((perm, obj))
                         or original(self, user, perm, obj))
+    return questions
+
+
+def test_asked_again_the_backends_are_not(asked):
+    coordinator = UserFactory(role=Role.COORDINATOR)
     for _n in range(5):
         assert coordinator.has_perm(DECIDE)
-    assert asked == [DECIDE]
+    assert asked == [(DECIDE, None)]
 
 
 def test_an_account_made_inactive_loses_its_permissions_at_once():
@@ -42,13 +48,8 @@ def test_an_account_made_inactive_loses_its_permissions_at_once():
     assert coordinator.has_perm(DECIDE)
 
 
-def test_a_permission_on_an_object_is_asked_each_time(monkeypatch):
+def test_a_permission_on_an_object_is_asked_each_time(asked):
     coordinator = UserFactory(role=Role.COORDINATOR)
-    asked = []
-    original = ModelBackend.has_perm
-    monkeypatch.setattr(ModelBackend, "has_perm",
-                        lambda self, user, perm, obj=None: asked.append(obj)
-                        or original(self, user, perm, obj))
     coordinator.has_perm(DECIDE, obj=coordinator)
     coordinator.has_perm(DECIDE, obj=coordinator)
-    assert asked == [coordinator, coordinator]
+    assert asked == [(DECIDE, coordinator)] * 2
