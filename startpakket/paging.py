@@ -47,7 +47,9 @@ def rows_of(queryset, start: int, stop: int) -> list:
     """``list(queryset[start:stop])``, with each row's joins and computed columns made for the
     rows of the page only: PostgreSQL makes them for every row it skips too, which on page 40
     of the referrals (2,000 rows, three subqueries each) took 45 ms against 5 for page 1. Past
-    the first page the page's keys come first, in one query that reads only the keys."""
+    the first page the page's keys come first, in one query that reads only the keys. So a
+    computed column must be the row's own: one over the whole list (a running total, a
+    window function) would be made again over the page's rows alone."""
     if start == 0 or not isinstance(queryset, QuerySet):
         return list(queryset[start:stop])
     keys = list(queryset.values_list("pk", flat=True)[start:stop])
