@@ -9,12 +9,14 @@ class StartpakketConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.models import Group, Permission
         from django.contrib.auth.signals import user_logged_in
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from startpakket import (
             audit,
             caches,
             checks,  # noqa: F401 - registers the system checks
+            database,
             reference_data,
         )
         from startpakket.middleware import start_session_clock
@@ -26,5 +28,6 @@ class StartpakketConfig(AppConfig):
         # `migrate` makes the database cache's table: no `createcachetable` step anywhere.
         post_migrate.connect(caches.create_cache_tables, sender=self,
                              dispatch_uid="create_cache_tables")
+        connection_created.connect(database.set_up_connection, dispatch_uid="set_up_connection")
         # What each group may do is kept in each process (startpakket.auth_backends).
         reference_data.rebuilt_on_change(Group, Permission, Group.permissions.through)

@@ -74,3 +74,21 @@ def test_language_and_time_zone():
     assert [code for code, _ in settings.LANGUAGES] == ["nl", "en"]
     assert settings.TIME_ZONE == "Europe/Amsterdam"
     assert settings.USE_TZ
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="PostgreSQL's planner setting; SQLite has no such setting")
+@pytest.mark.django_db
+def test_postgresql_keeps_the_written_order_past_four_joins():
+    from django.db import connections
+
+    from startpakket.database import JOIN_COLLAPSE_LIMIT
+
+    # A connection made now, as a new worker's would be.
+    fresh = connections.create_connection("default")
+    try:
+        with fresh.cursor() as cursor:
+            cursor.execute("SHOW join_collapse_limit")
+            assert cursor.fetchone()[0] == str(JOIN_COLLAPSE_LIMIT) == "4"
+    finally:
+        fresh.close()
