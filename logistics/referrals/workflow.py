@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -227,7 +227,7 @@ def _own_warehouse(user, referral: Referral) -> bool:
                                   and user.organisation_id == referral.warehouse_id)
 
 
-def _who_refusal(user, referral: Referral, action: Action) -> str | None:
+def _who_refusal(user, referral: Referral, action: Action) -> Promise | None:
     """Why ``user`` may never take ``action`` on this referral, whatever its status."""
     if action in {Action.CANCEL, Action.STOP}:
         if _coordinator(user) or (user.has_perm("logistics.add_referral")
