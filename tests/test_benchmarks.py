@@ -11,6 +11,9 @@ import pytest
 
 from tests.helpers import ROOT
 
+# The same runs whichever database the suite uses: `make test` runs them once.
+pytestmark = pytest.mark.independent_of_the_database
+
 SMALL = {
     "documents.py": ["--packages", "5", "--rounds", "1"],
     # More requests than the eligibility throttle allows a minute: the run must raise it.
