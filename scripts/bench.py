@@ -16,7 +16,8 @@
    benchmark's process is measured here.
 3. On PostgreSQL also the referral load against two gunicorn instances on the one database.
 
-The table goes to the screen and, as Markdown, to ``var/bench/results-<database>.md``. The exit
+The table goes to the screen and, as Markdown, to ``var/bench/results-<database>.md`` (a quick
+run's to ``results-<database>-quick.md``, so the tests leave a full run's table alone). The exit
 status is 1 when a benchmark failed to run; a missed target is shown, not an error (the
 figures depend on the machine).
 """
@@ -201,7 +202,9 @@ def main() -> int:
     lines += ["", f"{sum(f.met is True for f in figures)} targets met, {len(missed)} missed"
               + (f"; failed to run: {', '.join(failed)}" if failed else "")]
     print("\n" + "\n".join(lines))
-    out = ROOT / "var" / "bench" / f"results-{'postgresql' if postgres else 'sqlite'}.md"
+    # A quick run's table beside the last full one, never in its place.
+    out = ROOT / "var" / "bench" / (f"results-{'postgresql' if postgres else 'sqlite'}"
+                                    f"{'-quick' if args.quick else ''}.md")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"\n(also in {out.relative_to(ROOT)})")

@@ -44,6 +44,8 @@ def test_the_benchmark_runs(script):
 def test_make_bench_runs_them_all_and_prints_one_table(tmp_path):
     env = {key: value for key, value in os.environ.items()
            if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "POSTGRES"}}
+    full_run = ROOT / "var" / "bench" / "results-sqlite.md"
+    full_table = full_run.read_bytes() if full_run.exists() else None
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
                           check=False)
@@ -53,3 +55,6 @@ def test_make_bench_runs_them_all_and_prints_one_table(tmp_path):
                 "pseudonymised CSV export", "POST /api/v1/referrals/ (3 clients", "median"):
         assert row in table, row
     assert "failed to run" not in table
+    # A quick run writes its table beside the last full run's, not over it.
+    assert "(also in var/bench/results-sqlite-quick.md)" in done.stdout
+    assert (full_run.read_bytes() if full_run.exists() else None) == full_table
