@@ -114,6 +114,12 @@ class KitTypeAdmin(ImportExportMixin, admin.ModelAdmin):
         # The code is a stable key for the API and exports: fixed once created.
         return ["code"] if obj else []
 
+    def get_import_resource_kwargs(self, request, **kwargs):
+        # An imported window moves the dates of the kit type's referrals under way, as a
+        # window changed here does (save_model).
+        return {**super().get_import_resource_kwargs(request, **kwargs),
+                "on_window_change": referral_services.apply_kit_window}
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # In the admin's transaction: the kit type and its referrals' dates change together.

@@ -112,8 +112,8 @@ class KitType(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    # What people who use the site in English read instead (``display_name``); the API and the
-    # imports and exports of kit types keep to ``name``.
+    # What people who use the site in English read instead (``display_name``); the API keeps to
+    # ``name``; the imports and exports of kit types have both.
     name_en = models.CharField(
         _("name in English"), max_length=200, blank=True,
         help_text=_("Shown to people who use the site in English. Empty: the Dutch name."))

@@ -1,15 +1,22 @@
 """The logistics admin: master data in and out as CSV/XLSX, the stock ledger read-only."""
 
+import datetime
 import io
 from types import SimpleNamespace
 
 import pytest
 import tablib
 
-from logistics.models import Item, KitComponent, StockMovement
+from logistics.models import Item, KitComponent, KitType, StockMovement
 from logistics.stock import services as stock
-from logistics.stock.resources import ItemResource, KitComponentResource
-from tests.factories import ItemFactory, KitTypeFactory, WarehouseFactory, kit_with
+from logistics.stock.resources import ItemResource, KitComponentResource, KitTypeResource
+from tests.factories import (
+    ItemFactory,
+    KitTypeFactory,
+    WarehouseFactory,
+    kit_with,
+    make_referral,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +287,88 @@ def test_a_duplicate_component_line_is_refused(booked):
     result = KitComponentResource().import_data(dataset, dry_run=True)
     assert [row.number for row in result.invalid_rows] == [2]
     assert "tweede / TEST-LUIERS" in str(result.invalid_rows[0].error_dict)
+
+
+# kit types: English texts, time window and follow-up kit in and out
+
+KIT_TYPE_COLUMNS = ["code", "name", "description", "name_en", "description_en",
+                    "window_opens_weeks", "deliver_by_weeks", "follow_up", "is_active"]
+
+
+def kit_types_snapshot():
+    return sorted(KitType.objects.values_list(
+        "code", "name", "description", "name_en", "description_en", "window_opens_weeks",
+        "deliver_by_weeks", "follow_up__code", "is_active"))
+
+
+def test_the_kit_type_export_has_the_window_the_follow_up_and_the_english_texts():
+    first = KitType.objects.get(code="start-50-68")
+    dataset = KitTypeResource().export(KitType.objects.filter(pk=first.pk))
+    assert dataset.headers == KIT_TYPE_COLUMNS
+    assert dataset.dict[0] | {"description": "", "description_en": ""} == {
+        "code": "start-50-68", "name": first.name, "description": "",
+        "name_en": first.name_en, "description_en": "", "window_opens_weeks": -16,
+        "deliver_by_weeks": -6, "follow_up": first.follow_up.code, "is_active": "1"}
+
+
+@pytest.mark.parametrize("file_format", [CSV, XLSX])
+def test_a_kit_type_export_imports_again_without_changes(coordinator_client, file_format):
+    before = kit_types_snapshot()
+    data = {"format": file_format, "resource": 0,
+            **{f"kittyperesource_{name}": "on" for name in KIT_TYPE_COLUMNS}}
+    response = coordinator_client.post(f"{ADMIN}/kittype/export/", data)
+    assert response.status_code == 200
+    upload = io.BytesIO(response.content)
+    upload.name = "pakketten.xlsx" if file_format == XLSX else "pakketten.csv"
+    preview, confirm = import_through_admin(coordinator_client, "kittype", upload, file_format)
+    assert confirm is not None, preview.content.decode()[:2000]
+    totals = preview.context["result"].totals
+    assert (totals["new"], totals["update"], totals["skip"]) == (0, 0, len(before))
+    confirm_import(coordinator_client, "kittype", confirm)
+    assert kit_types_snapshot() == before
+
+
+def test_an_imported_window_moves_the_dates_of_the_referrals_under_way(coordinator_client):
+    referral = make_referral()
+    assert referral.kit_type.code == "start-50-68"
+    upload = csv_upload("code,name_en,window_opens_weeks,deliver_by_weeks,follow_up",
+                        "start-50-68,First kit,-20,-8,")
+    preview, confirm = import_through_admin(coordinator_client, "kittype", upload)
+    assert confirm is not None, preview.content.decode()[:2000]
+    referral.refresh_from_db()
+    assert referral.deliver_by == referral.due_date - datetime.timedelta(weeks=6)  # a preview
+
+    confirm_import(coordinator_client, "kittype", confirm)
+    kit = KitType.objects.get(code="start-50-68")
+    # The columns in the file changed, those not in it (name, description) stayed.
+    assert (kit.name_en, kit.window_opens_weeks, kit.deliver_by_weeks, kit.follow_up) == (
+        "First kit", -20, -8, None)
+    assert kit.name == referral.kit_type.name
+    referral.refresh_from_db()
+    assert (referral.window_opens, referral.deliver_by) == (
+        referral.due_date - datetime.timedelta(weeks=20),
+        referral.due_date - datetime.timedelta(weeks=8))
+
+
+def test_a_bad_kit_type_file_is_refused_whole_with_every_line_named(coordinator_client):
+    KitTypeFactory(code="proef-a", name="Proef A")
+    KitTypeFactory(code="proef-b", name="Proef B", follow_up=KitType.objects.get(code="proef-a"))
+    before = kit_types_snapshot()
+    upload = csv_upload(
+        "code,name,window_opens_weeks,deliver_by_weeks,follow_up",
+        "proef-c,Goed,-16,-6,proef-a",                 # row 1: good
+        "proef-d,Omgekeerd,-6,-16,",                   # row 2: opens after deliver by
+        "proef-e,Onbekend,-16,-6,bestaat-niet",        # row 3: unknown follow-up kit
+        "proef-a,Kringetje,-16,-6,proef-b",            # row 4: a -> b -> a, planned for ever
+        "proef-f,Half,-16.5,-6,",                      # row 5: not a whole number of weeks
+    )
+    preview, confirm = import_through_admin(coordinator_client, "kittype", upload)
+    assert confirm is None
+    result = preview.context["result"]
+    assert not result.has_errors()  # row errors with a message, not tracebacks
+    errors = {row.number: row.error_dict for row in result.invalid_rows}
+    assert sorted(errors) == [2, 3, 4, 5]
+    assert set(errors[2]) == {"deliver_by_weeks"} and set(errors[4]) == {"follow_up"}
+    page = preview.content.decode()
+    assert "bestaat-niet" in page and "-16.5" in page
+    assert kit_types_snapshot() == before
