@@ -59,12 +59,27 @@ def confirm_import(client, model, confirm):
     return response
 
 
-def export_items(client, file_format):
-    data = {"format": file_format, "resource": 0}
-    data.update({f"itemresource_{name}": "on" for name in ITEM_COLUMNS})
-    response = client.post(f"{ADMIN}/item/export/", data)
+def export_through_admin(client, model, columns, file_format):
+    data = {"format": file_format, "resource": 0,
+            **{f"{model}resource_{name}": "on" for name in columns}}
+    response = client.post(f"{ADMIN}/{model}/export/", data)
     assert response.status_code == 200, response.content[:500]
     return response.content
+
+
+def export_items(client, file_format):
+    return export_through_admin(client, "item", ITEM_COLUMNS, file_format)
+
+
+def export_and_import_again(client, model, columns, file_format, rows):
+    """Export every column, import the file as it came: all ``rows`` unchanged, none new."""
+    upload = io.BytesIO(export_through_admin(client, model, columns, file_format))
+    upload.name = "export.xlsx" if file_format == XLSX else "export.csv"
+    preview, confirm = import_through_admin(client, model, upload, file_format)
+    assert confirm is not None, preview.content.decode()[:2000]
+    totals = preview.context["result"].totals
+    assert (totals["new"], totals["update"], totals["skip"]) == (0, 0, rows)
+    confirm_import(client, model, confirm)
 
 
 def items_snapshot(**filters):
@@ -258,15 +273,7 @@ def test_an_item_export_imports_again_without_changes(coordinator_client, booked
     ItemFactory(sku="TEST-SOKJES", name="Sokjes", unit="pair", low_stock_level=12,
                 is_active=False)
     before = items_snapshot()
-    content = export_items(coordinator_client, file_format)
-    upload = io.BytesIO(content)
-    upload.name = "artikelen.xlsx" if file_format == XLSX else "artikelen.csv"
-
-    preview, confirm = import_through_admin(coordinator_client, "item", upload, file_format)
-    assert confirm is not None, preview.content.decode()[:2000]
-    totals = preview.context["result"].totals
-    assert (totals["new"], totals["update"], totals["skip"]) == (0, 0, len(before))
-    confirm_import(coordinator_client, "item", confirm)
+    export_and_import_again(coordinator_client, "item", ITEM_COLUMNS, file_format, len(before))
     assert items_snapshot() == before
 
 
@@ -314,17 +321,8 @@ def test_the_kit_type_export_has_the_window_the_follow_up_and_the_english_texts(
 @pytest.mark.parametrize("file_format", [CSV, XLSX])
 def test_a_kit_type_export_imports_again_without_changes(coordinator_client, file_format):
     before = kit_types_snapshot()
-    data = {"format": file_format, "resource": 0,
-            **{f"kittyperesource_{name}": "on" for name in KIT_TYPE_COLUMNS}}
-    response = coordinator_client.post(f"{ADMIN}/kittype/export/", data)
-    assert response.status_code == 200
-    upload = io.BytesIO(response.content)
-    upload.name = "pakketten.xlsx" if file_format == XLSX else "pakketten.csv"
-    preview, confirm = import_through_admin(coordinator_client, "kittype", upload, file_format)
-    assert confirm is not None, preview.content.decode()[:2000]
-    totals = preview.context["result"].totals
-    assert (totals["new"], totals["update"], totals["skip"]) == (0, 0, len(before))
-    confirm_import(coordinator_client, "kittype", confirm)
+    export_and_import_again(coordinator_client, "kittype", KIT_TYPE_COLUMNS, file_format,
+                            len(before))
     assert kit_types_snapshot() == before
 
 
