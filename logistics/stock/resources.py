@@ -155,7 +155,6 @@ class KitTypeResource(NaturalKeyResource):
         skip_unchanged = True
         use_transactions = True
 
-
     def __init__(self, on_window_change=None, **kwargs):
         super().__init__(**kwargs)
         self.on_window_change = on_window_change
