@@ -216,8 +216,8 @@ class Referral(models.Model):
                          name="referral_warehouse_idx"),
             models.Index(fields=["postcode", "house_number"], name="referral_address_idx"),
             # A search by name matches anywhere in either name, which no index orders; this
-            # one is read whole instead of the table, a tenth of its size (the API's count of
-            # a coordinator's search read every referral).
+            # one is read whole instead of the table (the API's count of a coordinator's search
+            # read every referral): 2 MiB against 199 at 100,000 referrals on SQLite.
             models.Index(fields=["parent_last_name", "parent_first_name"],
                          name="referral_name_idx"),
         ]
