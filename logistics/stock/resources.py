@@ -119,18 +119,15 @@ class ItemResource(NaturalKeyResource):
         use_transactions = True
 
 
-WINDOW = ("window_opens_weeks", "deliver_by_weeks")
-
-
 class KitTypeResource(NaturalKeyResource):
     """A kit type with its English texts, its time window (whole weeks from the due or birth
     date, negative before it) and its follow-up kit type by code (empty: none). A file without
     one of the columns keeps what is there, so a file exported before they existed imports as
     it did; an empty window cell keeps the week that is there.
 
-    ``on_window_change(kit_type)``: what a changed window sets going for the referrals of that
-    kit type (the admin passes the referrals' service; this slice knows nothing of referrals).
-    Called after the kit type is saved, in the import's transaction."""
+    ``on_window_change(kit_type)``: what a kit type's window sets going for its referrals (the
+    admin passes the referrals' service; this slice knows nothing of referrals). Called after
+    each kit type the import saves, in the import's transaction."""
 
     is_active = fields.Field(attribute="is_active", column_name="is_active",
                              widget=YesNoWidget(), saves_null_values=False)
@@ -148,8 +145,8 @@ class KitTypeResource(NaturalKeyResource):
     class Meta:
         model = KitType
         import_id_fields = ("code",)
-        fields = ("code", "name", "description", "name_en", "description_en", *WINDOW,
-                  "follow_up", "is_active")
+        fields = ("code", "name", "description", "name_en", "description_en",
+                  "window_opens_weeks", "deliver_by_weeks", "follow_up", "is_active")
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
@@ -158,18 +155,12 @@ class KitTypeResource(NaturalKeyResource):
     def __init__(self, on_window_change=None, **kwargs):
         super().__init__(**kwargs)
         self.on_window_change = on_window_change
-        self._window_moved: set[int] = set()
-
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        if instance.pk is not None:
-            stored = KitType.objects.filter(pk=instance.pk).values_list(*WINDOW).get()
-            if stored != tuple(getattr(instance, name) for name in WINDOW):
-                self._window_moved.add(instance.pk)
 
     def after_save_instance(self, instance, row, **kwargs):
+        # Only changed kit types are saved (``skip_unchanged``), and the service rewrites only
+        # the dates that its window moves: no need to work out here whether the window changed.
         super().after_save_instance(instance, row, **kwargs)
-        if instance.pk in self._window_moved and self.on_window_change is not None:
+        if self.on_window_change is not None:
             self.on_window_change(instance)
 
 
