@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from startpakket import reference_data, tokens
+from startpakket import kept, tokens
 from startpakket.models import ApiToken
 from startpakket.roles import Role
 from tests.factories import UserFactory
@@ -25,14 +25,14 @@ def _language_as_a_request_starts():
 
 @pytest.fixture(autouse=True)
 def _empty_cache_after_each_test():
-    """A test's throttle counts, or anything it cached or kept (``startpakket.reference_data``),
-    do not reach the next test (the data they came from is rolled back; the cache, of this
-    process, is not)."""
-    reference_data.clear()
+    """A test's throttle counts, or anything it cached or kept (``startpakket.kept``: the
+    reference data, the dashboard's figures), do not reach the next test (the data they came
+    from is rolled back; the cache, of this process, is not)."""
+    kept.clear_all()
     yield
     for cache in caches.all(initialized_only=True):
         cache.clear()
-    reference_data.clear()
+    kept.clear_all()
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,8 @@ the referrals as they are now, takes away what each counted before (``CountedRef
 adds what it counts now. A call for an
 unchanged referral changes nothing, so calling it once too often is harmless, and a referral
 changed behind the services' back (a data fix) is right again at its next recount.
-``rebuild()`` (``manage.py recount_statistics``) counts everything afresh.
+``rebuild()`` (``manage.py recount_statistics``) counts everything afresh. Whatever changes a
+count drops the dashboard's figures kept in every process (``kept_figures``).
 
 Seven queries per call, however many referrals (in chunks of ``CHUNK``).
 """
@@ -50,6 +51,7 @@ from logistics.models import ReferralStatus as S
 from logistics.models.statistics import CountedReferral, FigureCount, FigureTally
 from logistics.referrals import changes
 from logistics.referrals.workflow import HANDED_OVER
+from logistics.statistics import kept_figures
 from logistics.statistics.figures import MEASURES
 
 # The rows each count is kept in: every key column (``all``) and by one grouping.
@@ -209,6 +211,7 @@ def count_made(new: changes.New) -> None:
     _add_counts(counts)
     _add_tallies(tallies)
     CountedReferral.objects.bulk_create(counted)
+    kept_figures.changed()
 
 
 # In the caller's transaction, without a savepoint of its own (two more queries per change).
@@ -235,6 +238,8 @@ def _recount(referral_ids: list[int]) -> None:
         CountedReferral.objects.bulk_create(changed, update_conflicts=True,
                                             unique_fields=["referral"],
                                             update_fields=["counted"])
+    if changed or before:
+        kept_figures.changed()
 
 
 def _upsert(model, key: list[str], values: list[str], rows: list[tuple]) -> None:
@@ -298,4 +303,5 @@ def rebuild() -> int:
         counted += len(parts)
     _add_counts(counts)
     _add_tallies(tallies)
+    kept_figures.changed()
     return counted

@@ -1,7 +1,8 @@
 """The coordinator's dashboard (DESIGN §7.3 ``/dashboard/``) and the monthly report as PDF.
 
 Both show ``content.content_for``: the figures of ``figures`` with small counts hidden. A
-fixed number of queries, whatever the number of referrals (tested)."""
+fixed number of queries, whatever the number of referrals (tested); the dashboard's are kept
+between requests until the counts change (``kept_figures``)."""
 
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from logistics.statistics import charts, content, figures, report
+from logistics.statistics import charts, content, figures, kept_figures, report
 from logistics.statistics.forms import DashboardFilterForm, ReportForm, report_query
 
 EXPORT_FORMATS = ("csv", "xlsx", "json")
@@ -60,22 +61,35 @@ def dashboard(request):
         return render(request, "logistics/statistics/dashboard.html",
                       {"form": form, "report_form": report_form}, status=400)
     period, municipality = form.cleaned_data["period"], form.cleaned_data["municipality"]
-    data = content.content_for(period, municipality, municipalities)
+    query = form.query()
+    shown = kept_figures.kept(
+        ("dashboard", tuple(sorted(query.items())), get_language()),
+        lambda: _figures_shown(period, municipality, municipalities, query))
     lang = "en" if get_language() == "en" else "nl"
     return render(request, "logistics/statistics/dashboard.html", {
+        **shown,
         "form": form,
         "report_form": report_form,
+        "measures": [figures.MEASURE_LABELS[measure] for measure in figures.MEASURES],
+        "low_stock": figures.stock(request.user, low=True),
+        "definitions": list(figures.DEFINITIONS.values()),
+        "downloads": _downloads(query),
+        "report_query": report_query(period, municipality, lang),
+    })
+
+
+def _figures_shown(period: figures.Period, municipality, municipalities,
+                   query: dict) -> dict:
+    """What the dashboard shows of the kept counts, drawn: kept between requests until they
+    change (``kept_figures``), in the language of the request."""
+    data = content.content_for(period, municipality, municipalities)
+    return {
         "data": data,
         "statuses": [(content.status_label(status), count)
                      for status, count in data.by_status.items()],
-        "measures": [figures.MEASURE_LABELS[measure] for measure in figures.MEASURES],
-        "sections": [_section(data, grouping, form.query()) for grouping in content.TABLES],
+        "sections": [_section(data, grouping, query) for grouping in content.TABLES],
         "items_issued": figures.items_issued(period, municipality=municipality),
-        "low_stock": figures.stock(request.user, low=True),
-        "definitions": list(figures.DEFINITIONS.values()),
-        "downloads": _downloads(form.query()),
-        "report_query": report_query(period, municipality, lang),
-    })
+    }
 
 
 @login_required
