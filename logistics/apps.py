@@ -11,7 +11,7 @@ class LogisticsConfig(AppConfig):
         from logistics.audit import TRACKED
         from logistics.defaults import install_defaults
         from logistics.distribution.forms import register_referral_page_forms
-        from logistics.models import Item, KitComponent, KitType, Municipality
+        from logistics.models import Item, KitComponent, KitType, Municipality, PostcodeRange
         from logistics.referrals import changes
         from logistics.referrals.forms import referral_mail_form
         from logistics.referrals.views import offer_referral_after_check
@@ -29,6 +29,8 @@ class LogisticsConfig(AppConfig):
         offer_referral_after_check()
         # Every referral asks which kit types may be chosen (stock.selectors).
         reference_data.rebuilt_on_change(KitType, KitComponent)
+        # ...and in which municipality its postcode lies (referrals.selectors.municipality_of).
+        reference_data.rebuilt_on_change(PostcodeRange, Municipality)
         # The statistics keep their counts as the referrals change.
         changes.when_changed("statistics", tally.recount, made=tally.count_made)
         # The dashboard's figures kept between requests show these rows' names.

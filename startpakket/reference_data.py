@@ -6,7 +6,8 @@ An app keeps a value with ``kept(name, build)`` and names the models it is built
 ``rebuilt_on_change(*models)``. Saving or deleting one of them drops every kept value in this
 process at once and, when the transaction commits, in every other worker and instance too.
 
-A bulk ``QuerySet.update()`` sends no signal: change such rows with ``save()``, as the admin does.
+A bulk ``QuerySet.update()`` or ``bulk_create()`` sends no signal: change such rows with
+``save()``, as the admin does, or call ``changed()`` in the same transaction.
 
 Keep only plain values (the eligibility rules' dataclasses, sets of names): never model
 instances, which a caller could change.
@@ -19,4 +20,5 @@ _reference_data = KeptValues("reference-data")
 VERSION_KEY = _reference_data.version_key
 kept = _reference_data.kept
 rebuilt_on_change = _reference_data.rebuilt_on_change
+changed = _reference_data.changed
 clear = _reference_data.clear

@@ -18,6 +18,7 @@ from logistics.models import (
 )
 from logistics.referrals.rules import last_deliver_by_at_risk
 from logistics.referrals.workflow import OPEN_STATUSES
+from startpakket import reference_data
 from startpakket.roles import Role
 
 DUPLICATE_WINDOW = datetime.timedelta(days=60)
@@ -121,18 +122,14 @@ def postcode_area(postcode: str) -> int | None:
 
 def municipality_of(postcode: str) -> int | None:
     """The id of the municipality whose ranges cover ``postcode`` (None: "unknown", never an
-    error): for one referral, one indexed query instead of every range."""
-    area = postcode_area(postcode)
-    if area is None:
-        return None
-    return (PostcodeRange.objects.filter(first__lte=area, last__gte=area)
-            .order_by("-first").values_list("municipality_id", flat=True).first())
+    error), from the ranges each process keeps (``startpakket.reference_data``; they change a
+    few times a year, ``logistics.apps`` names them): no query on a referral's way."""
+    return reference_data.kept("logistics.municipality_finder", municipality_finder)(postcode)
 
 
 def municipality_finder() -> Callable[[str], int | None]:
     """A function from a postcode to the id of the municipality whose ranges cover it (None:
-    "unknown", never an error), reading the ranges once: for many referrals at once
-    (``municipality_of`` for one)."""
+    "unknown", never an error), reading the ranges once."""
     ranges = sorted(PostcodeRange.objects.values_list("first", "last", "municipality_id"))
     firsts = [first for first, _, _ in ranges]
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from logistics.models import Municipality, PostcodeRange
 from logistics.models.municipalities import FIRST_POSTCODE, LAST_POSTCODE
+from startpakket import reference_data
 
 _RANGE = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
 
@@ -75,3 +76,5 @@ def set_postcode_ranges(municipality: Municipality, ranges: list[tuple[int, int]
     PostcodeRange.objects.bulk_create(
         PostcodeRange(municipality=municipality, first=first, last=last)
         for first, last in sorted(ranges))
+    # Every process keeps the ranges for new referrals; bulk_create tells nobody.
+    reference_data.changed()

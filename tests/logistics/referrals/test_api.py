@@ -767,21 +767,22 @@ def test_the_schema_lets_a_referral_have_no_email_and_no_override(token_client, 
 def test_submitting_takes_a_fixed_number_of_queries(token_client, referrer, coordinator,
                                                    django_assert_num_queries):
     """Issue #18: 26 queries a referral before; what each process keeps (norms, policy, the
-    groups' permissions, the kit types that may be chosen) is read by the first request only."""
+    groups' permissions, the kit types that may be chosen, the postcode ranges) is read by the
+    first request only."""
     api = token_client(referrer)
     assert api.post(URL, referral_payload(), format="json",
                     HTTP_IDEMPOTENCY_KEY="first").status_code == 201
     # Checked before the transaction: token with user and organisation, the user's groups and
-    # own permissions, the key, the kit type, the municipality. Then written (here two
+    # own permissions, the key, the kit type. Then written (here two
     # savepoints stand for the transaction and its savepoint): the number, the referral, its
     # history, two audit entries, the statistics' counts (two upserts of counts, what it
     # counts now: nothing read back), the key with its answer. The coordinators to tell are
     # read after the commit (none in a test).
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         response = api.post(URL, referral_payload(parent_first_name="Fatima"), format="json",
                             HTTP_IDEMPOTENCY_KEY="second")
     assert response.status_code == 201
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         response = api.post(URL, referral_payload(parent_first_name="Noor"), format="json",
                             HTTP_IDEMPOTENCY_KEY="third")
     assert response.status_code == 201

@@ -188,3 +188,34 @@ def test_the_command_places_postcodes_at_the_edges_of_ranges():
     assert placed == {"3450 AA": utrecht, "3455 AA": utrecht, "3456 AA": None, "3499 AA": None,
                       "3500 AA": utrecht, "3585 AA": utrecht, "3586 AA": None,
                       "3700 AA": zeist, "3709 AA": zeist, "1000 AA": None, "9999 ZZ": None}
+
+
+def test_a_new_referral_follows_every_change_of_the_ranges_at_once(token_client, referrer):
+    """New referrals find their municipality from the ranges each process keeps between
+    requests (``referrals.selectors.municipality_of``): set by the import's service (bulk, no
+    signal), edited in the admin (a saved row), or deleted, the next referral follows."""
+    from tests.helpers import referral_payload
+
+    api = token_client(referrer)
+
+    def placed(postcode="3512 AB"):
+        response = api.post("/api/v1/referrals/", referral_payload(postcode=postcode),
+                            format="json")
+        assert response.status_code == 201, response.content
+        return Referral.objects.get(code=response.json()["code"]).municipality
+
+    utrecht = Municipality.objects.create(code="GM0344", name="Utrecht")
+    zeist = Municipality.objects.create(code="GM0355", name="Zeist")
+    assert placed() is None  # kept from here on: no ranges yet
+    set_postcode_ranges(utrecht, [(3500, 3585)])
+    assert placed() == utrecht
+    set_postcode_ranges(zeist, [(3700, 3709)])
+    assert placed("3701 AA") == zeist
+    row = PostcodeRange.objects.get(municipality=zeist)
+    row.first, row.last = 3710, 3719  # edited in the admin's inline
+    row.save()
+    assert placed("3701 AA") is None
+    assert placed("3711 AA") == zeist
+    zeist.delete()
+    assert placed("3711 AA") is None
+    assert placed() == utrecht
