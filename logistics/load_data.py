@@ -162,10 +162,7 @@ def fill_ledger(count: int, user, warehouses, *, seed: int, first_day: datetime.
     fields = {name: StockMovement._meta.get_field(name)
               for name in ("item", "warehouse", "quantity", "kind", "batch", "note",
                            "created_by", "created_at", "reservation")}
-    columns = ", ".join(field.column for field in fields.values())
-    # Table and column names come from the model, values go as parameters.
-    sql = (f"INSERT INTO {StockMovement._meta.db_table} ({columns}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    insert = _inserter(StockMovement._meta.db_table, [f.column for f in fields.values()])
     batch_field, when_field = fields["batch"], fields["created_at"]
     opening = opening or {}
     start = time.perf_counter()
@@ -176,8 +173,7 @@ def fill_ledger(count: int, user, warehouses, *, seed: int, first_day: datetime.
              batch_field.get_db_prep_value(uuid.UUID(int=rng.getrandbits(128)), connection),
              "Beginvoorraad", user.pk, when_field.get_db_prep_value(first_day, connection), None)
             for item in items for warehouse in warehouses]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    insert(rows)
     for offset in range(0, count, LEDGER_CHUNK):
         rows = []
         for index in range(offset, min(offset + LEDGER_CHUNK, count)):
@@ -195,9 +191,31 @@ def fill_ledger(count: int, user, warehouses, *, seed: int, first_day: datetime.
                 note, user.pk, when_field.get_db_prep_value(when, connection),
                 rng.choice(packed) if packed and kind == MovementKind.ISSUE else None,
             ))
+        insert(rows)
+    return time.perf_counter() - start
+
+
+def _inserter(table: str, columns: list[str]) -> Callable[[list[tuple]], None]:
+    """A function that inserts rows of ``columns`` into ``table`` in one transaction each
+    call: PostgreSQL's ``COPY`` (200,000 stock movements 43 → 18 s: an ``INSERT`` per row
+    went to the server and back each time), else one ``INSERT`` run for every row (SQLite runs
+    them in process)."""
+    # Table and column names come from the model, values go as parameters or COPY's rows.
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    table = connection.ops.quote_name(table)
+    if connection.vendor == "postgresql":
+        def copy(rows: list[tuple]) -> None:
+            with transaction.atomic(), connection.cursor() as cursor, \
+                    cursor.copy(f"COPY {table} ({names}) FROM STDIN") as into:
+                for row in rows:
+                    into.write_row(row)
+        return copy
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+
+    def execute(rows: list[tuple]) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(sql, rows)
-    return time.perf_counter() - start
+    return execute
 
 
 class Generator:
