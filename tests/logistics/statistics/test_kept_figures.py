@@ -10,7 +10,8 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from logistics.models import FigureCount, Item, KitType, Municipality
+from logistics.models import FigureCount, Item, KitType, Municipality, ReferralStatus
+from logistics.referrals import changes, services
 from logistics.statistics import figures, kept_figures
 from logistics.statistics.figures import Period
 from startpakket.models import Organisation
@@ -41,9 +42,6 @@ def test_a_new_referral_shows_at_the_next_request(coordinator_client, referrer):
 
 
 def test_a_decision_shows_at_the_next_request(coordinator_client, coordinator, referrer):
-    from logistics.models import ReferralStatus
-    from logistics.referrals import services
-
     def rejected() -> str:
         rows = cells(coordinator_client.get(URL).content.decode(), "table-status")
         return dict(rows[1:-1]).get(str(ReferralStatus.REJECTED.label))
@@ -76,8 +74,6 @@ def test_a_committed_change_removes_the_shared_stamp(coordinator_client, referre
 
 
 def test_a_change_that_counts_nothing_keeps_them(coordinator_client, referrer):
-    from logistics.referrals import changes
-
     referral = make_referral(referrer)
     queries_of(coordinator_client)
     kept = queries_of(coordinator_client)
