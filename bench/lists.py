@@ -160,9 +160,19 @@ def _clients(people):
     return pages, api, tokens
 
 
-def _measure_pages(people, requests: int) -> list[tuple[str, float, int]]:
+def _queries_of(request) -> int:
+    """The queries ``request()`` makes, but the session's: its clock is written once a minute
+    (``startpakket.middleware``), not the page's own."""
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
+
+    reset_queries()  # the log holds at most 9,000; a full one would capture nothing
+    with CaptureQueriesContext(connection) as queries:
+        request()
+    return len([q for q in queries.captured_queries if "django_session" not in q["sql"]])
+
+
+def _measure_pages(people, requests: int) -> list[tuple[str, float, int]]:
 
     from startpakket.tokens import revoke_token
 
@@ -174,12 +184,7 @@ def _measure_pages(people, requests: int) -> list[tuple[str, float, int]]:
             for _ in range(2):
                 response = client.get(path)
                 assert response.status_code == 200, (who, path, response.status_code)
-            reset_queries()  # the log holds at most 9,000; a full one would capture nothing
-            with CaptureQueriesContext(connection) as queries:
-                client.get(path)
-            # The session's clock is written once a minute (startpakket.middleware): not the
-            # page's own.
-            count = len([q for q in queries.captured_queries if "django_session" not in q["sql"]])
+            count = _queries_of(lambda c=client, p=path: c.get(p))
             rows.append((f"{path} ({who})", _median_ms(lambda c=client, p=path: c.get(p),
                                                        requests), count))
     finally:
@@ -191,9 +196,7 @@ def _measure_pages(people, requests: int) -> list[tuple[str, float, int]]:
 def _measure_dashboard_after_a_change(coordinator, requests: int) -> tuple[str, float, int]:
     """The dashboard as the first request after a referral changed the counts."""
     from django.core.cache import cache
-    from django.db import connection, reset_queries
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from logistics.statistics import kept_figures
 
@@ -206,12 +209,8 @@ def _measure_dashboard_after_a_change(coordinator, requests: int) -> tuple[str, 
         assert response.status_code == 200, response.status_code
 
     after_a_change()
-    reset_queries()
-    with CaptureQueriesContext(connection) as queries:
-        after_a_change()
-    count = len([q for q in queries.captured_queries if "django_session" not in q["sql"]])
     return ("/dashboard/ after a change (coordinator)", _median_ms(after_a_change, requests),
-            count)
+            _queries_of(after_a_change))
 
 
 def _measure_pick_list(volunteer, warehouse, requests: int) -> tuple[str, float, int] | None:

@@ -7,9 +7,18 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 
+from startpakket import kept
 from startpakket.kept import KeptValues
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _kinds_of_this_test_only():
+    """The kinds made here hear every request while registered: not after their test."""
+    before = list(kept._kinds)
+    yield
+    kept._kinds[:] = before
 
 
 def builder(log: list):
