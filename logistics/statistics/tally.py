@@ -39,6 +39,7 @@ Seven queries per call, however many referrals (in chunks of ``CHUNK``).
 
 import dataclasses
 import datetime
+import json
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -53,6 +54,7 @@ from logistics.referrals import changes
 from logistics.referrals.workflow import HANDED_OVER
 from logistics.statistics import kept_figures
 from logistics.statistics.figures import MEASURES
+from startpakket import bulk
 
 # The rows each count is kept in: every key column (``all``) and by one grouping.
 GROUPINGS = ("all", "organisation", "kit_type", "method")
@@ -264,19 +266,28 @@ def _date(month: str):
     return connection.ops.adapt_datefield_value(datetime.date.fromisoformat(month))
 
 
-def _add_counts(counts: dict) -> None:
-    rows = [(grouping, _date(month), municipality, organisation, kit_type, method,
+COUNT_KEY = ["grouping", "month", "municipality", "organisation", "kit_type", "method"]
+TALLY_KEY = ["measure", "month", "municipality", "value"]
+
+
+def _count_rows(counts: dict) -> list[tuple]:
+    return [(grouping, _date(month), municipality, organisation, kit_type, method,
              *(measures[m] for m in MEASURES))
             for (grouping, month, municipality, organisation, kit_type, method), measures
             in sorted(counts.items()) if any(measures.values())]
-    _upsert(FigureCount, ["grouping", "month", "municipality", "organisation", "kit_type",
-                          "method"], list(MEASURES), rows)
+
+
+def _tally_rows(tallies: Counter) -> list[tuple]:
+    return [(measure, _date(month), municipality, value, n)
+            for (month, municipality, measure, value), n in sorted(tallies.items()) if n]
+
+
+def _add_counts(counts: dict) -> None:
+    _upsert(FigureCount, COUNT_KEY, list(MEASURES), _count_rows(counts))
 
 
 def _add_tallies(tallies: Counter) -> None:
-    rows = [(measure, _date(month), municipality, value, n)
-            for (month, municipality, measure, value), n in sorted(tallies.items()) if n]
-    _upsert(FigureTally, ["measure", "month", "municipality", "value"], ["count"], rows)
+    _upsert(FigureTally, TALLY_KEY, ["count"], _tally_rows(tallies))
 
 
 def _all_ids() -> Iterator[list[int]]:
@@ -288,7 +299,15 @@ def _all_ids() -> Iterator[list[int]]:
 @transaction.atomic
 def rebuild() -> int:
     """Count everything afresh: every referral as it is now. Answers how many referrals were
-    counted. For the load and demo data, and after a fix in the data by hand."""
+    counted. For the load and demo data, and after a fix in the data by hand.
+
+    The tables are emptied and written whole (``startpakket.bulk``; 100,000 referrals on
+    PostgreSQL 101 → 48 s, on SQLite 69 → 54 s, of which reading and counting them 40), so no
+    other transaction may write to them meanwhile: a referral made or changed now waits to
+    count itself until this one ends, and is then added to what it counted (one this
+    transaction did not see yet) or moved from it (one it did)."""
+    bulk.lock_for_writing(*(model._meta.db_table
+                            for model in (FigureCount, FigureTally, CountedReferral)))
     FigureCount.objects.all().delete()
     FigureTally.objects.all().delete()
     CountedReferral.objects.all().delete()
@@ -298,10 +317,10 @@ def rebuild() -> int:
         parts = _contributions(ids)
         for part in parts.values():
             _rows(part, 1, counts, tallies)
-        CountedReferral.objects.bulk_create(
-            [CountedReferral(referral_id=pk, counted=part.to_json()) for pk, part in parts.items()])
+        bulk.insert_rows(CountedReferral._meta.db_table, ["referral_id", "counted"],
+                         [(pk, json.dumps(part.to_json())) for pk, part in parts.items()])
         counted += len(parts)
-    _add_counts(counts)
-    _add_tallies(tallies)
+    bulk.insert_rows(FigureCount._meta.db_table, [*COUNT_KEY, *MEASURES], _count_rows(counts))
+    bulk.insert_rows(FigureTally._meta.db_table, [*TALLY_KEY, "count"], _tally_rows(tallies))
     kept_figures.changed()
     return counted

@@ -4,6 +4,7 @@ not approved a second time."""
 
 import datetime
 import statistics
+import threading
 from collections import Counter
 from decimal import Decimal
 
@@ -31,7 +32,7 @@ from logistics.statistics import figures, tally
 from logistics.statistics.figures import Period
 from startpakket.roles import Role
 from tests.factories import PickupPointFactory, UserFactory, make_referral, referral_input
-from tests.helpers import approved_kits, stock_for_kits
+from tests.helpers import approved_kits, run_at_once, stock_for_kits
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +177,51 @@ def test_the_migration_sums_the_tallies_of_all_municipalities_as_keeping_them_do
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counting_afresh_beside_a_new_referral_fails_nothing_and_counts_it_once(
+        shipped_groups, monkeypatch):
+    """``recount_statistics`` after a fix by hand (here: every count gone) while a nurse
+    refers a family. Forced: the referral is made just after the rebuild read the referrals
+    and emptied the tables, before it writes them whole; the rebuild goes on once the referral
+    is done (or after two seconds, as when it keeps the referral waiting, as it should). The
+    referral, not seen by the rebuild, adds itself to a count the rebuild writes too."""
+    referrer = UserFactory(role=Role.REFERRER)
+    make_referral(referrer)
+    FigureCount.objects.all().delete()
+    FigureTally.objects.all().delete()
+    read, referred = threading.Event(), threading.Event()
+    real_contributions = tally._contributions
+
+    def contributions(ids):
+        found = real_contributions(ids)
+        read.set()
+        referred.wait(timeout=2)
+        return found
+
+    def refer():
+        read.wait(timeout=10)
+        try:
+            return make_referral(referrer)
+        finally:
+            referred.set()
+
+    monkeypatch.setattr(tally, "_contributions", contributions)
+    jobs = iter([tally.rebuild, refer])
+    lock = threading.Lock()
+
+    def next_job():
+        with lock:
+            job = next(jobs)
+        return job()
+
+    results = run_at_once(next_job, times=2)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(str(type(r).__name__) for r in results) == ["Referral", "int"]
+    month = Period.month(timezone.localdate())
+    assert figures.distribution(month, []).totals["referred"] == 2
+    assert CountedReferral.objects.count() == 2
+    monkeypatch.undo()
+    assert_kept_as_counted_afresh()
