@@ -148,6 +148,20 @@ def run_at_once(action, times=THREADS):
     return results
 
 
+
+def run_each_at_once(*actions):
+    """Start a thread for each of ``actions`` together; return what each returned or raised,
+    in the order they were taken (which thread takes which is up to the threads)."""
+    todo = iter(actions)
+    lock = threading.Lock()
+
+    def next_action():
+        with lock:
+            action = next(todo)
+        return action()
+
+    return run_at_once(next_action, times=len(actions))
+
 # What a screen reader hears of a form's errors.
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",

@@ -11,7 +11,7 @@ from logistics.models import MovementKind, PickList, PickListEntry, StockMovemen
 from logistics.stock import ledger
 from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory
-from tests.helpers import approved_kits, kit_requirements, run_at_once
+from tests.helpers import approved_kits, kit_requirements, run_at_once, run_each_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,15 +99,8 @@ def test_packing_while_a_coordinator_cancels_one_of_the_kits(setting, monkeypatc
 
     monkeypatch.setattr(stock, "consume", consume)
     monkeypatch.setattr(stock, "release", release)
-    jobs = iter([lambda: pick_lists.pack(pick_list=pick_list, user=volunteer), cancel])
-    lock = threading.Lock()
-
-    def next_job():
-        with lock:
-            job = next(jobs)
-        return job()
-
-    results = run_at_once(next_job, times=2)
+    results = run_each_at_once(lambda: pick_lists.pack(pick_list=pick_list, user=volunteer),
+                               cancel)
 
     assert not [r for r in results if isinstance(r, Exception)], results
     referrals[3].refresh_from_db()

@@ -32,7 +32,7 @@ from logistics.statistics import figures, tally
 from logistics.statistics.figures import Period
 from startpakket.roles import Role
 from tests.factories import PickupPointFactory, UserFactory, make_referral, referral_input
-from tests.helpers import approved_kits, run_at_once, stock_for_kits
+from tests.helpers import approved_kits, run_each_at_once, stock_for_kits
 
 pytestmark = pytest.mark.django_db
 
@@ -208,15 +208,7 @@ def test_counting_afresh_beside_a_new_referral_fails_nothing_and_counts_it_once(
             referred.set()
 
     monkeypatch.setattr(tally, "_contributions", contributions)
-    jobs = iter([tally.rebuild, refer])
-    lock = threading.Lock()
-
-    def next_job():
-        with lock:
-            job = next(jobs)
-        return job()
-
-    results = run_at_once(next_job, times=2)
+    results = run_each_at_once(tally.rebuild, refer)
 
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(str(type(r).__name__) for r in results) == ["Referral", "int"]
