@@ -5,11 +5,11 @@ in every status and delivery method with their history, follow-up kits, reservat
 and a stock ledger, all the same for the same seed.
 
 Unlike ``demo_history`` (a year of referrals through the real services, a few hundred), this
-writes with bulk INSERTs, so 100,000 referrals and a million movements take minutes: the rows
-are made to look as the services would have left them (the window from ``window_fields``, a
-history whose last row is the status, the levels from the ledger by ``ledger.repair``), and
-``ledger.find_drift()`` checks the stock at the end. A composition root, like ``demo``: it may
-use every slice.
+writes in bulk (``startpakket.bulk``), so 100,000 referrals and a million movements take
+minutes: the rows are made to look as the services would have left them (the window from
+``window_fields``, a history whose last row is the status, the levels from the ledger by
+``ledger.repair``), and ``ledger.find_drift()`` checks the stock at the end. A composition
+root, like ``demo``: it may use every slice.
 """
 
 import contextlib
@@ -450,7 +450,7 @@ class Generator:
                         state=ReservationState.ACTIVE if active else ReservationState.CONSUMED,
                         created_by_id=self.coordinators[0], created_at=steps[S.APPROVED],
                         closed_at=None if active else steps[S.PACKED]))
-                made += Reservation.objects.bulk_create(reservations)
+                made += bulk.create(reservations)
         self.reservation_of = {}
         lines = []
         self.reserved = Counter()
@@ -463,7 +463,7 @@ class Generator:
                                                  quantity=quantity))
                     if reservation.state == ReservationState.ACTIVE:
                         self.reserved[(item.pk, reservation.warehouse_id)] += quantity
-        ReservationLine.objects.bulk_create(lines, batch_size=CHUNK)
+        bulk.create(lines)
         return len(made)
 
     def _babies(self, plan: Plan) -> int:
@@ -483,8 +483,7 @@ class Generator:
                 todo = [plan for plan in self.plans if (plan.follows is not None) == follow_ups]
                 for offset in range(0, len(todo), CHUNK):
                     chunk = todo[offset:offset + CHUNK]
-                    made = Referral.objects.bulk_create(
-                        [self._referral(plan, phones, stored) for plan in chunk])
+                    made = bulk.create([self._referral(plan, phones, stored) for plan in chunk])
                     self.pk_of.update((plan.index, r.pk) for plan, r in zip(chunk, made,
                                                                             strict=True))
         for year, last in self.last_numbers.items():
@@ -559,7 +558,7 @@ class Generator:
                 rows = []
                 for plan in self.plans[offset:offset + CHUNK]:
                     rows += self._changes(plan)
-                made += len(ReferralStatusChange.objects.bulk_create(rows))
+                made += len(bulk.create(rows))
         return made
 
     def _changes(self, plan: Plan) -> list[ReferralStatusChange]:
