@@ -251,6 +251,14 @@ class ReferralStatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["at", "id"]
+        indexes = [
+            # A referral's last change into a status (when it was last submitted, asked, …),
+            # looked up for each of the 1,500 waiting referrals to order the coordinator's
+            # home page (``selectors._last_change_into``): read off the index, not its
+            # history sorted.
+            models.Index(fields=["referral", "to_status", "-at", "-id"],
+                         name="status_change_into"),
+        ]
 
     def __str__(self):
         return f"{self.referral_id}: {self.from_status or '-'} → {self.to_status}"
