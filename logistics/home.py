@@ -60,7 +60,7 @@ def _list_url(name: str, **query) -> str:
 def _answers(user, today) -> Panel:
     waiting = referrals.waiting_for_answer(user).defer(*NOT_SHOWN)
     rows = [(referral, waiting_time(_days_since(referral.asked_at, today)))
-            for referral in referrals.first(waiting, LIST_LENGTH)]
+            for referral in waiting[:LIST_LENGTH]]
     return Panel("logistics/home/answers.html", {
         "count": waiting.count(),
         "rows": rows,

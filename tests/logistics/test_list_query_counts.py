@@ -36,7 +36,7 @@ SKU = "TELLING-ROMPER"
 # (who, address, queries): every list as the role that uses it. ``{pick_list}`` is the newest
 # pick list's id.
 COUNTED = [
-    ("coordinator", "/", 14),
+    ("coordinator", "/", 15),
     ("coordinator", "/referrals/", 8),
     ("coordinator", "/referrals/?status=all", 9),
     ("coordinator", "/referrals/?status=all&name=Bakker&page=1", 9),
