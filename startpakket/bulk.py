@@ -22,9 +22,12 @@ def create(objects: list[Model]) -> list[Model]:
     """``bulk_create(objects)`` of one model, their keys set; on PostgreSQL by ``COPY``, with
     keys taken from the table's sequence first. Signals are not sent, as ``bulk_create``
     sends none."""
-    if not objects or connection.vendor != "postgresql":
-        return type(objects[0]).objects.bulk_create(objects) if objects else objects
-    meta = type(objects[0])._meta
+    if not objects:
+        return objects
+    model = type(objects[0])
+    if connection.vendor != "postgresql":
+        return model.objects.bulk_create(objects)
+    meta = model._meta
     keyless = [obj for obj in objects if obj.pk is None]
     if keyless and isinstance(meta.pk, AUTO_FIELDS):
         with connection.cursor() as cursor:
