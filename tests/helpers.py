@@ -148,7 +148,6 @@ def run_at_once(action, times=THREADS):
     return results
 
 
-
 def run_each_at_once(*actions):
     """Start a thread for each of ``actions`` together; return what each returned or raised,
     in the order they were taken (which thread takes which is up to the threads)."""
@@ -161,6 +160,7 @@ def run_each_at_once(*actions):
         return action()
 
     return run_at_once(next_action, times=len(actions))
+
 
 # What a screen reader hears of a form's errors.
 

@@ -211,7 +211,7 @@ def test_counting_afresh_beside_a_new_referral_fails_nothing_and_counts_it_once(
     results = run_each_at_once(tally.rebuild, refer)
 
     assert not [r for r in results if isinstance(r, Exception)], results
-    assert sorted(str(type(r).__name__) for r in results) == ["Referral", "int"]
+    assert sorted(type(r).__name__ for r in results) == ["Referral", "int"]
     month = Period.month(timezone.localdate())
     assert figures.distribution(month, []).totals["referred"] == 2
     assert CountedReferral.objects.count() == 2
