@@ -173,7 +173,6 @@ def _queries_of(request) -> int:
 
 
 def _measure_pages(people, requests: int) -> list[tuple[str, float, int]]:
-
     from startpakket.tokens import revoke_token
 
     pages, api, tokens = _clients(people)

@@ -39,7 +39,6 @@ Seven queries per call, however many referrals (in chunks of ``CHUNK``).
 
 import dataclasses
 import datetime
-import json
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -317,8 +316,8 @@ def rebuild() -> int:
         parts = _contributions(ids)
         for part in parts.values():
             _rows(part, 1, counts, tallies)
-        bulk.insert_rows(CountedReferral._meta.db_table, ["referral_id", "counted"],
-                         [(pk, json.dumps(part.to_json())) for pk, part in parts.items()])
+        bulk.create([CountedReferral(referral_id=pk, counted=part.to_json())
+                     for pk, part in parts.items()])
         counted += len(parts)
     bulk.insert_rows(FigureCount._meta.db_table, [*COUNT_KEY, *MEASURES], _count_rows(counts))
     bulk.insert_rows(FigureTally._meta.db_table, [*TALLY_KEY, "count"], _tally_rows(tallies))
