@@ -19,6 +19,7 @@ what it refuses (``require``), with the reason it gives.
 """
 
 import copy
+from collections.abc import Callable
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
@@ -292,6 +293,28 @@ def available_actions(user, referral: Referral) -> frozenset[Action]:
     """The actions ``user`` may take on ``referral`` now. No query: permissions are cached on
     the user."""
     return frozenset(action for action in Action if refusal(user, referral, action) is None)
+
+
+def actions_for(user) -> Callable[[Referral], frozenset[Action]]:
+    """``available_actions`` of ``user`` for many referrals (a page of the API's list): the
+    answer depends only on the referral's ``_situation``, of which a page holds a few, so each
+    is worked out once (it was a quarter of writing a page of 50 referrals)."""
+    known: dict[tuple, frozenset[Action]] = {}
+
+    def actions(referral: Referral) -> frozenset[Action]:
+        situation = _situation(user, referral)
+        if situation not in known:
+            known[situation] = available_actions(user, referral)
+        return known[situation]
+
+    return actions
+
+
+def _situation(user, referral: Referral) -> tuple:
+    """All that ``refusal`` reads of a referral, as seen by ``user``: a rule that reads more
+    must add it here."""
+    return (referral.status, referral.delivery_method, _own_organisation(user, referral),
+            referral.warehouse_id is None, referral.warehouse_id == user.organisation_id)
 
 
 def require(user, referral: Referral, action: Action) -> None:

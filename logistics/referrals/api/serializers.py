@@ -26,7 +26,7 @@ from logistics.models import (
 from logistics.models.referrals import MAX_BABIES
 from logistics.referrals.input import INVALID_PHONE, MAX_HOUSE_NUMBER, ReferralInput
 from logistics.referrals.services import decision_of, outcome_of
-from logistics.referrals.workflow import Action, available_actions
+from logistics.referrals.workflow import Action, actions_for
 from startpakket.api.fields import CodeRelatedField
 from startpakket.api.serializers import FieldsBuiltOnce
 
@@ -196,11 +196,15 @@ class WarehouseReferralSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(
         child=serializers.ChoiceField(choices=[action.value for action in Action])))
     def get_actions(self, referral: Referral) -> list[str]:
-        request = self.context.get("request")
-        if request is None:
+        if self._actions is None:
             return []
-        may = available_actions(request.user, referral)
+        may = self._actions(referral)
         return [action.value for action in Action if action in may]
+
+    @cached_property
+    def _actions(self):
+        request = self.context.get("request")
+        return None if request is None else actions_for(request.user)
 
 
 class ReferralSerializer(WarehouseReferralSerializer):

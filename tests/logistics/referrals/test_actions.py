@@ -2,12 +2,14 @@
 as DESIGN §4 and §7.2 say it, and the same answer from every door (the page's buttons, the
 API's ``actions``, and the service's refusal)."""
 
+import itertools
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from logistics.models import ReferralStatus
+from logistics.models import DeliveryMethod, ReferralStatus
 from logistics.referrals import services
-from logistics.referrals.workflow import TransitionNotAllowed, available_actions
+from logistics.referrals.workflow import TransitionNotAllowed, actions_for, available_actions
 from startpakket.roles import Role
 from tests.factories import UserFactory, WarehouseFactory, make_referral
 
@@ -82,6 +84,28 @@ def test_a_kit_without_a_warehouse_has_no_slip(people):
     referral = make_referral(people["own referrer"])
     referral.status = "scheduled"
     assert {a.value for a in available_actions(people["coordinator"], referral)} == {"cancel"}
+
+
+
+def test_the_actions_of_many_referrals_are_each_ones_own(people):
+    """``actions_for`` works out each situation once: whoever asks, for referrals in every
+    status, method, organisation and warehouse one after the other, it answers as
+    ``available_actions`` does for each alone."""
+    own = make_referral(people["own referrer"])
+    other = make_referral(people["other referrer"])
+    warehouses = [people["warehouse"], people["other volunteer"].organisation, None]
+    for who in ("coordinator", "own referrer", "other referrer", "own volunteer",
+                "other volunteer"):
+        user, seen = people[who], []
+        actions = actions_for(user)
+        for referral, warehouse, method, status in itertools.product(
+                (own, other), warehouses, DeliveryMethod.values, ALL_STATUSES):
+            referral.warehouse, referral.delivery_method, referral.status = (
+                warehouse, method, status)
+            assert actions(referral) == available_actions(user, referral), (
+                who, warehouse, method, status)
+            seen.append(actions(referral))
+        assert len(set(seen)) > 1, who  # the answers differ: nothing was taken for another
 
 
 # --- every door says the same ------------------------------------------------------------------
