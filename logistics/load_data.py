@@ -58,7 +58,7 @@ from logistics.referrals.services import window_fields
 from logistics.statistics import tally
 from logistics.stock import ledger
 from logistics.stock.services import kit_requirements
-from startpakket import bulk
+from startpakket import bulk, widgets
 from startpakket.models import Organisation, User
 from startpakket.roles import OrganisationKind, Role
 
@@ -273,6 +273,9 @@ class Generator:
                  f"{n // len(MUNICIPALITY_NAMES) + 1}",
             kind=OrganisationKind.REFERRER) for n in range(referrers)]
         made = Organisation.objects.bulk_create(organisations, batch_size=1000)
+        # Made in bulk, which tells nothing: the organisations a filter offers, kept in every
+        # process (``widgets.NamedChoices``), are read again.
+        widgets.options_changed()
         self.foundation, self.warehouses = made[0], [
             Warehouse.objects.get(pk=o.pk) for o in made[1:1 + warehouses]]
         self.referrers = [o.pk for o in made[1 + warehouses:]]

@@ -19,8 +19,10 @@ class StartpakketConfig(AppConfig):
             checks,  # noqa: F401 - registers the system checks
             database,
             reference_data,
+            widgets,
         )
         from startpakket.middleware import start_session_clock
+        from startpakket.models import Organisation
 
         audit.track(audit.PROJECT_MODELS)
         # The clock starts as the session is made at login, which is written anyway: no extra
@@ -37,3 +39,5 @@ class StartpakketConfig(AppConfig):
         rl_config.shapeChecking = 0
         # What each group may do is kept in each process (startpakket.auth_backends).
         reference_data.rebuilt_on_change(Group, Permission, Group.permissions.through)
+        # The organisations to choose from in a filter (``widgets.NamedChoices``).
+        widgets.options_from(Organisation)

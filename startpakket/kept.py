@@ -13,8 +13,9 @@ committed: a value built from older data is kept under a stamp that is gone by t
 
 Kinds, each with a stamp of its own so that one that changes often does not drop the other:
 ``startpakket.reference_data`` (norm tables, policy, the role groups' permissions: a few
-changes a year) and ``logistics.statistics.kept_figures`` (the dashboard's figures: every
-referral changes them).
+changes a year), ``startpakket.widgets``' named choices (the organisations a filter offers: a
+new one now and then) and ``logistics.statistics.kept_figures`` (the dashboard's figures:
+every referral changes them).
 """
 
 import threading

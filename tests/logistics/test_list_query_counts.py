@@ -37,9 +37,9 @@ SKU = "TELLING-ROMPER"
 # pick list's id.
 COUNTED = [
     ("coordinator", "/", 15),
-    ("coordinator", "/referrals/", 8),
-    ("coordinator", "/referrals/?status=all", 9),
-    ("coordinator", "/referrals/?status=all&name=Bakker&page=1", 9),
+    ("coordinator", "/referrals/", 7),
+    ("coordinator", "/referrals/?status=all", 8),
+    ("coordinator", "/referrals/?status=all&name=Bakker&page=1", 8),
     ("coordinator", "/referrals/queue/", 7),
     ("coordinator", "/pick-lists/", 9),
     ("coordinator", "/pick-lists/{pick_list}/", 7),

@@ -2,6 +2,8 @@
 
 import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from startpakket.widgets import LongSelect, NamedChoices, QuickTextarea, QuickTextInput
 
@@ -65,6 +67,50 @@ def test_named_choices_write_the_same_options_in_one_query(db, django_assert_num
         with django_assert_num_queries(1):
             assert named.widget.render("organisation", value) == expected
     assert named.clean(chosen.code) == chosen
+
+
+def test_named_choices_are_kept_until_an_organisation_changes(
+        db, django_capture_on_commit_callbacks):
+    """Read once, then kept until an organisation is made, renamed or deleted, also one saved
+    as a warehouse: the select shows each change at once."""
+    from logistics.models import Warehouse
+    from startpakket.models import Organisation
+    from tests.factories import OrganisationFactory
+
+    class Named(forms.ModelChoiceField):
+        iterator = NamedChoices
+
+    def options() -> list[str]:
+        field = Named(queryset=Organisation.objects.order_by("name"), to_field_name="code",
+                      empty_label=None)
+        with CaptureQueriesContext(connection) as queries:
+            names = [label for _code, label in field.choices]
+        read.append(any("startpakket_organisation" in q["sql"] for q in queries))
+        return names
+
+    def committed(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    read = []
+    first = committed(lambda: OrganisationFactory(name="Consultatiebureau Zuid"))
+    assert options() == ["Consultatiebureau Zuid"]
+    assert options() == ["Consultatiebureau Zuid"]
+    assert read == [True, False]
+
+    committed(lambda: OrganisationFactory(name="Aanloop West"))
+    assert options() == ["Aanloop West", "Consultatiebureau Zuid"]
+    first.name = "Wijkteam Noord"
+    committed(first.save)
+    assert options() == ["Aanloop West", "Wijkteam Noord"]
+    warehouse = Warehouse.objects.get(pk=committed(
+        lambda: OrganisationFactory(name="Magazijn", kind="warehouse")).pk)
+    assert options() == ["Aanloop West", "Magazijn", "Wijkteam Noord"]
+    warehouse.name = "Magazijn Oost"
+    committed(warehouse.save)
+    assert options() == ["Aanloop West", "Magazijn Oost", "Wijkteam Noord"]
+    committed(first.delete)
+    assert options() == ["Aanloop West", "Magazijn Oost"]
 
 
 @pytest.mark.parametrize("data", [None, {}, {"reason": ""},
