@@ -11,19 +11,12 @@ class LogisticsConfig(AppConfig):
         from logistics.audit import TRACKED
         from logistics.defaults import install_defaults
         from logistics.distribution.forms import register_referral_page_forms
-        from logistics.models import (
-            Item,
-            KitComponent,
-            KitType,
-            Municipality,
-            PostcodeRange,
-            Warehouse,
-        )
+        from logistics.models import Item, KitComponent, KitType, Municipality, PostcodeRange
         from logistics.referrals import changes
         from logistics.referrals.forms import referral_mail_form
         from logistics.referrals.views import offer_referral_after_check
         from logistics.statistics import kept_figures, tally
-        from startpakket import audit, reference_data, registry, widgets
+        from startpakket import audit, reference_data, registry
         from startpakket.models import Organisation
 
         audit.track(TRACKED)
@@ -38,9 +31,6 @@ class LogisticsConfig(AppConfig):
         reference_data.rebuilt_on_change(KitType, KitComponent)
         # ...and in which municipality its postcode lies (referrals.selectors.municipality_of).
         reference_data.rebuilt_on_change(PostcodeRange, Municipality)
-        # The organisations a filter offers (``startpakket.widgets.NamedChoices``): a warehouse
-        # saved as one is saved as its own model, which the organisation's signal does not hear.
-        widgets.options_from(Warehouse)
         # The statistics keep their counts as the referrals change.
         changes.when_changed("statistics", tally.recount, made=tally.count_made)
         # The dashboard's figures kept between requests show these rows' names.

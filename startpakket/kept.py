@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+from django.apps import apps
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
@@ -64,12 +65,15 @@ class KeptValues:
     def rebuilt_on_change(self, *models) -> None:
         """Drop every kept value when a row of one of ``models`` is saved or deleted (a
         many-to-many field's table, ``Model.field.through``, when its rows are added or
-        removed)."""
+        removed), also through a proxy of it (a warehouse is an organisation): Django sends
+        the signals of a row saved as a proxy with the proxy as sender. Call it once every
+        model is loaded (``AppConfig.ready``)."""
         for model in models:
-            uid = f"{self.version_key}:{model._meta.label}"
-            post_save.connect(self._changed, sender=model, weak=False, dispatch_uid=uid)
-            post_delete.connect(self._changed, sender=model, weak=False, dispatch_uid=uid)
-            m2m_changed.connect(self._changed, sender=model, weak=False, dispatch_uid=uid)
+            for sender in _with_proxies(model):
+                uid = f"{self.version_key}:{sender._meta.label}"
+                post_save.connect(self._changed, sender=sender, weak=False, dispatch_uid=uid)
+                post_delete.connect(self._changed, sender=sender, weak=False, dispatch_uid=uid)
+                m2m_changed.connect(self._changed, sender=sender, weak=False, dispatch_uid=uid)
 
     def clear(self) -> None:
         """Drop what this process keeps, without telling others (the test suite, between
@@ -106,6 +110,11 @@ class KeptValues:
     def _request(self, *, started: bool) -> None:
         state = self._state
         state.in_request, state.compared, state.pending = started, False, False
+
+
+def _with_proxies(model) -> list:
+    return [model, *(other for other in apps.get_models()
+                     if other._meta.proxy and other._meta.concrete_model is model)]
 
 
 def clear_all() -> None:
