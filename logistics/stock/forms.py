@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from logistics.models import Item, MovementKind
 from logistics.stock.services import MAX_QUANTITY, last_movement_id
+from startpakket.dutch_texts import DutchOptions
 
 # Dates a ledger can hold; anything else is a typo (and would overflow the conversion to UTC).
 FIRST_DATE, LAST_DATE = datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)
@@ -161,7 +162,8 @@ class AdjustForm(BookingForm):
     """One item at one warehouse, up or down, always with a reason."""
 
     warehouse = forms.ModelChoiceField(queryset=None, label=_("Warehouse"))
-    item = ItemChoiceField(queryset=Item.objects.none(), label=_("Item"), to_field_name="sku")
+    item = ItemChoiceField(queryset=Item.objects.none(), label=_("Item"), to_field_name="sku",
+                           widget=DutchOptions)
     quantity = forms.IntegerField(
         label=_("Change"), min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY,
         help_text=_("Negative to take away (e.g. -3 for damaged goods), positive to add."),

@@ -1,18 +1,9 @@
-"""Texts the organisation keeps in Dutch only (an item's name), on a page in another language:
-marked as Dutch, so that a screen reader reads them with a Dutch voice instead of spelling a
-"Rompertje" out in English (WCAG 3.1.2, the language of parts)."""
+"""``{{ item.name|in_dutch }}``: a text kept in Dutch only, marked as Dutch on a page in another
+language (``startpakket.dutch_texts``)."""
 
 from django import template
-from django.utils.html import format_html
-from django.utils.translation import get_language
+
+from startpakket import dutch_texts
 
 register = template.Library()
-
-
-@register.filter
-def in_dutch(text):
-    """``{{ item.name|in_dutch }}``: as it is on a Dutch page; elsewhere in
-    ``<span lang="nl">``, escaped."""
-    if (get_language() or "nl").split("-")[0] == "nl":
-        return text
-    return format_html('<span lang="nl">{}</span>', text)
+register.filter("in_dutch", dutch_texts.in_dutch)

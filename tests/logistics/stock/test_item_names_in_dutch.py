@@ -52,3 +52,15 @@ def test_a_dutch_page_shows_the_item_name_as_it_is(request, who, path, low_item)
     page = body(request.getfixturevalue(who), path, "nl")
     assert SHOWN in page
     assert MARKED not in page
+
+
+@pytest.mark.parametrize(("language", "marked"), [("en", True), ("nl", False)])
+def test_the_adjust_forms_items_are_marked_as_dutch_in_english(coordinator_client, low_item,
+                                                               language, marked):
+    page = body(coordinator_client, "/stock/adjust/", language)
+    options = re.findall(r"<option[^>]*>[^<]*</option>", page[page.index('name="item"'):])
+    option = next(option for option in options if 'value="TEST-ROMPER"' in option)
+    assert SHOWN in option
+    assert ('lang="nl"' in option) is marked
+    empty = next(option for option in options if 'value=""' in option)
+    assert 'lang="nl"' not in empty
