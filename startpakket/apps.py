@@ -14,6 +14,7 @@ class StartpakketConfig(AppConfig):
         from reportlab import rl_config
 
         from startpakket import (
+            after_response,  # noqa: F401 - hears each request's start and end from the first
             audit,
             caches,
             checks,  # noqa: F401 - registers the system checks

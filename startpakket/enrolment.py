@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
+from startpakket import after_response
 from startpakket.audit import record_changed
 from startpakket.models import EnrolmentLink, User
 from startpakket.services import check_may_manage_user
@@ -69,10 +70,11 @@ def issue_link(user: User, *, actor: User | None = None) -> str:
 
 def mail_link(user: User, url: str) -> bool:
     """Send the link to the user when e-mail is configured and she has an address (after the
-    commit); whether it was sent. When not, the caller shows it to whoever made it."""
+    commit and the answer, ``after_response``); whether it is sent. When not, the caller shows
+    it to whoever made it."""
     if not (settings.EMAIL_CONFIGURED and user.email):
         return False
-    transaction.on_commit(lambda: _send(user, url))
+    after_response.later(lambda: _send(user, url))
     return True
 
 

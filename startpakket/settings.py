@@ -244,6 +244,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds to wait for the mail server before giving up on a mail (logged): without it a server
+# that takes the connection and never answers would hold a worker for good.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "startpakket@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Whether the application may rely on e-mail reaching people: only when an SMTP server was named

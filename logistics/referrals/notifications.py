@@ -9,8 +9,10 @@
   answered or corrected. Each coordinator chooses an e-mail for each, or one a day listing them
   (``send_digests``, run from cron as ``manage.py send_digest``).
 
-Sent after the commit, so a rolled-back change sends nothing, and a mail server that is down never
-undoes or hides a change that was made (the failure is logged). Each mail is written in its
+Sent after the commit and, in a request, after its answer (``startpakket.after_response``), so a
+rolled-back change sends nothing, and a mail server that is down or never answers neither undoes
+nor hides a change that was made, nor keeps anyone waiting for the page (the failure is logged;
+``EMAIL_TIMEOUT`` bounds the wait). Each mail is written in its
 recipient's language (``User.language``) and names referrals by code with a link to the page; the
 details, reasons and questions are on the page, behind a login: e-mail is no place for a family's
 details. Only a referrer who still works for the referring organisation gets mail about it.
@@ -35,6 +37,7 @@ from logistics.models import (
     ReferralStatus,
     ReferralStatusChange,
 )
+from startpakket import after_response
 from startpakket.models import User
 from startpakket.roles import Role
 
@@ -99,14 +102,14 @@ def status_changed(referral: Referral) -> None:
                 "url": referral_url(referral.code)},
         ])
 
-    transaction.on_commit(lambda: _send(referrer, compose, referral.code))
+    after_response.later(lambda: _send(referrer, compose, referral.code))
 
 
 def _to_referrer(referral: Referral, compose: Callable[[], tuple[str, str]]) -> None:
     referrer = referral.referred_by
     if (referrer.email and referrer.is_active
             and referrer.organisation_id == referral.organisation_id):
-        transaction.on_commit(lambda: _send(referrer, compose, referral.code))
+        after_response.later(lambda: _send(referrer, compose, referral.code))
 
 
 def follow_up_planned(follow_up: Referral) -> None:
@@ -182,7 +185,7 @@ def waiting_for_decision(referral: Referral, *, new: bool) -> None:
                 referral_mail_settings__choice=ReferralMail.DIGEST):
             _send(coordinator, compose, code)
 
-    transaction.on_commit(tell)
+    after_response.later(tell)
 
 
 def mail_choice(user: User) -> str:
