@@ -1,8 +1,10 @@
 """Work that waits until the change is committed and, in a request, until its answer has gone
 out: the e-mail a change sends. A slow or silent mail server then never keeps a nurse waiting
-for the answer to what she did, nor lets the server give up on a request whose change was made
-(gunicorn ends a worker that takes longer than its timeout: the change committed, the user would
-see an error). Outside a request (a command, the test suite's services) it runs at the commit.
+for the answer to what she did. (Sent in the request, a mail server that took the connection and
+said nothing held the answer without end, ``EMAIL_TIMEOUT`` unset; with a timeout still for as
+long, or past the server's own limit: an error shown for a change that was made, and a retry
+that makes it twice.) Outside a request (a command, the test suite's services) it runs at the
+commit.
 
 ``later(work)``: call it in the transaction of the change; a rolled-back change runs nothing.
 The request's work runs when the server closes the answer (Django's ``request_finished``, sent
