@@ -14,7 +14,7 @@ class StartpakketConfig(AppConfig):
         from reportlab import rl_config
 
         from startpakket import (
-            after_response,  # noqa: F401 - hears each request's start and end from the first
+            after_response,
             audit,
             caches,
             checks,  # noqa: F401 - registers the system checks
@@ -26,6 +26,8 @@ class StartpakketConfig(AppConfig):
         from startpakket.models import Organisation
 
         audit.track(audit.PROJECT_MODELS)
+        # Mail after the answer (``after_response``).
+        after_response.listen()
         # The clock starts as the session is made at login, which is written anyway: no extra
         # write on the first request afterwards.
         user_logged_in.connect(start_session_clock, dispatch_uid="start_session_clock")

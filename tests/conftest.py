@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from startpakket import kept, tokens
+from startpakket import after_response, kept, tokens
 from startpakket.models import ApiToken
 from startpakket.roles import Role
 from tests.factories import UserFactory
@@ -27,12 +27,16 @@ def _language_as_a_request_starts():
 def _empty_cache_after_each_test():
     """A test's throttle counts, or anything it cached or kept (``startpakket.kept``: the
     reference data, the dashboard's figures), do not reach the next test (the data they came
-    from is rolled back; the cache, of this process, is not)."""
+    from is rolled back; the cache, of this process, is not); nor does a request it left open
+    (``after_response``: a streamed answer read in part), which would hold the next test's
+    mail."""
     kept.clear_all()
+    after_response.clear()
     yield
     for cache in caches.all(initialized_only=True):
         cache.clear()
     kept.clear_all()
+    after_response.clear()
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ class SilentMailServer:
         self.socket = socket.create_server(("127.0.0.1", 0))
         self.port = self.socket.getsockname()[1]
         self.connected, self.released = threading.Event(), threading.Event()
+        self.hung_up = threading.Event()
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self):
@@ -39,6 +40,7 @@ class SilentMailServer:
         self.connected.set()
         self.released.wait(WAIT)
         connection.close()
+        self.hung_up.set()
 
     def release(self):
         self.released.set()
@@ -77,7 +79,7 @@ def test_a_silent_mail_server_keeps_no_nurse_waiting(live_server, silent_mail_se
         nurse_thread.join(WAIT)
         # The whole answer arrived while the mail server had not said a word.
         assert answered.get("status") == 201, "the answer waited for the mail server"
-        assert not silent_mail_server.released.is_set()
+        assert not silent_mail_server.hung_up.is_set()
         assert Referral.objects.filter(code=answered["body"]["code"]).exists()
         assert silent_mail_server.connected.wait(WAIT), "no mail was tried"
         silent_mail_server.release()  # it hangs up: the mail fails, and is logged
@@ -106,12 +108,14 @@ def test_one_failing_piece_of_work_stops_neither_the_others_nor_the_server(caplo
 
     done = []
     request_started.send(sender=None)
-    with transaction.atomic():
-        after_response.later(lambda: 1 / 0)
-        after_response.later(lambda: done.append("second"))
-    assert done == []  # waits for the answer
-    with caplog.at_level(logging.ERROR):
-        request_finished.send(sender=None)
+    try:
+        with transaction.atomic():
+            after_response.later(lambda: 1 / 0)
+            after_response.later(lambda: done.append("second"))
+        assert done == []  # waits for the answer
+    finally:
+        with caplog.at_level(logging.ERROR):
+            request_finished.send(sender=None)
     assert done == ["second"]
     assert any("Work after the answer failed" in r.getMessage() for r in caplog.records)
 
@@ -120,3 +124,36 @@ def test_the_mail_server_is_waited_for_ten_seconds_or_as_configured():
     show = "from django.conf import settings; print(settings.EMAIL_TIMEOUT)"
     assert run_manage("shell", "-c", show).stdout.splitlines()[-1] == "10"
     assert run_manage("shell", "-c", show, EMAIL_TIMEOUT="3").stdout.splitlines()[-1] == "3"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_work_opens_is_closed_with_the_request(settings):
+    """The work runs before Django's ``close_old_connections``: a connection past its age is
+    closed after the work has used it, as after any request, not opened again by the work and
+    left open while the worker waits for its next request."""
+    from django.core.signals import request_finished, request_started
+    from django.db import connection
+
+    used = []
+    request_started.send(sender=None)
+    try:
+        with transaction.atomic():
+            after_response.later(lambda: used.append(Referral.objects.count()))
+        connection.close_at = 0  # past its age (``DATABASE_CONN_MAX_AGE``)
+    finally:
+        request_finished.send(sender=None)
+    assert used == [0]
+    assert connection.connection is None
+
+
+def test_a_request_whose_end_never_came_has_its_work_done_at_the_next():
+    from django.core.signals import request_started
+
+    done = []
+    request_started.send(sender=None)  # a streamed answer never read to its end: no finish
+    after_response._after_the_answer(lambda: done.append("left"))
+    try:
+        request_started.send(sender=None)
+        assert done == ["left"]
+    finally:
+        after_response.clear()
