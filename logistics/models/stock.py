@@ -15,9 +15,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils.translation import get_language, npgettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext
 
+from startpakket.dutch_texts import page_is_dutch
 from startpakket.models import Organisation, OrganisationQuerySet
 from startpakket.roles import OrganisationKind
 
@@ -89,8 +90,9 @@ class Item(models.Model):
 
 def in_active_language(dutch: str, english: str) -> str:
     """A text the organisation keeps in Dutch with an optional English one: the English for a
-    page, PDF or mail in English when it is filled in, the Dutch otherwise."""
-    if english and (get_language() or "").split("-")[0] == "en":
+    page, PDF or mail in English when it is filled in, the Dutch otherwise (which language:
+    ``startpakket.dutch_texts.page_is_dutch``)."""
+    if english and not page_is_dutch():
         return english
     return dutch
 
